@@ -1,0 +1,49 @@
+# The commands people type. `make serve` and `make test` work on a fresh clone with Python 3.11+.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+# A local secret key, made once and kept out of git, unless DJANGO_SECRET_KEY is already set.
+SECRET = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret-key)}"
+MANAGE = $(SECRET) $(BIN)/python manage.py
+
+.PHONY: serve test setup lint format clean
+
+serve: $(VENV)/.runtime .secret-key setup  ## Serve the API with gunicorn on 127.0.0.1:$(PORT)
+	$(SECRET) $(BIN)/gunicorn kpdata.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT)
+
+test: $(VENV)/.dev .secret-key setup  ## Run the whole test suite (PostgreSQL if DATABASE_URL names it)
+	$(SECRET) $(BIN)/pytest $(ARGS)
+
+setup: $(VENV)/.runtime .secret-key  ## Migrate, load the reference dataset, collect static files
+	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) load_reference
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+lint: $(VENV)/.dev  ## ruff: lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+$(VENV)/.python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "KP Data needs Python 3.11 or newer: run make PYTHON=python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/.python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/.python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+.secret-key:
+	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache kpdata.sqlite3

@@ -1,0 +1,107 @@
+"""Writing a checked plan: create what is missing, update what differs, touch nothing else."""
+
+from collections import Counter
+from collections.abc import Hashable
+
+from django.db import DatabaseError, models
+
+from api import models as m
+
+from .parsing import BadValue
+from .plan import Plan, Ref
+
+# Models in the order they can be written, with the fields that find a record already stored.
+ORDER: list[tuple[type[models.Model], tuple[str, ...]]] = [
+    (m.Source, ("url",)),
+    (m.Topic, ("slug",)),
+    (m.Participant, ("code",)),
+    (m.RepresentedState, ("participant_id", "code")),
+    (m.StatusPeriod, ("participant_id", "status", "start")),
+    (m.Organisation, ("slug",)),
+    (m.Person, ("slug",)),
+    (m.Affiliation, ("person_id", "organisation_id", "participant_id", "role", "start")),
+    (m.Bloc, ("slug",)),
+    (m.Chairmanship, ("year",)),
+    (m.Meeting, ("slug",)),
+    (m.Proposal, ("slug",)),
+    (m.Position, ("proposal_id", "participant_id")),
+    (m.Statement, ("source_id", "text")),
+    (m.Production, ("participant_id", "year")),
+    (m.Trade, ("participant_id", "year", "flow")),
+    (m.StatisticReport, ("production_id", "trade_id", "source_id")),
+]
+
+# Identifiers are immutable: a stored source keeps its slug even if the rule that made it changes.
+CREATE_ONLY = {"slug"}
+
+
+def write(plan: Plan) -> dict[str, Counter]:
+    """Write every planned record; return how many were created, updated and left unchanged."""
+    pks: dict[type, dict[Hashable, int]] = {}
+    summary: dict[str, Counter] = {}
+    for model, key in ORDER:
+        pks[model], summary[model._meta.verbose_name_plural] = _sync(
+            model, key, plan.records[model].values(), pks
+        )
+    return summary
+
+
+def _sync(model, key, records, pks) -> tuple[dict[Hashable, int], Counter]:
+    stored = {tuple(getattr(obj, name) for name in key): obj for obj in model.objects.all()}
+    links = {field.name: _links(model, field.name) for field in model._meta.many_to_many}
+    ids, counts = {}, Counter()
+    for record in records:
+        fields = {name: _resolve(value, pks) for name, value in record.fields.items()}
+        wanted = {name: {_resolve(ref, pks) for ref in refs} for name, refs in record.m2m.items()}
+        obj = stored.get(tuple(fields[name] for name in key))
+        try:
+            if obj is None:
+                obj = model.objects.create(**fields)
+                stale = [name for name, targets in wanted.items() if targets]
+                counts["created"] += 1
+            else:
+                differing = [
+                    name
+                    for name, value in fields.items()
+                    if name not in CREATE_ONLY and getattr(obj, name) != value
+                ]
+                stale = [name for name in wanted if wanted[name] != links[name].get(obj.pk, set())]
+                for name in differing:
+                    setattr(obj, name, fields[name])
+                if differing or stale:
+                    obj.save()  # also moves updated_at, so clients see the change
+                counts["updated" if differing or stale else "unchanged"] += 1
+            for name in stale:
+                getattr(obj, name).set(wanted[name])
+        except DatabaseError as error:
+            raise BadValue(f"{record.origin}: the database refused it: {error}") from error
+        ids[record.ident] = obj.pk
+    return ids, counts
+
+
+def _resolve(value, pks):
+    return pks[value.model][value.ident] if isinstance(value, Ref) else value
+
+
+def _links(model, name: str) -> dict[int, set[int]]:
+    """Every stored link of a many-to-many field, in one query."""
+    field = model._meta.get_field(name)
+    through = field.remote_field.through
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    links: dict[int, set[int]] = {}
+    for owner, other in through.objects.values_list(f"{source}_id", f"{target}_id"):
+        links.setdefault(owner, set()).add(other)
+    return links
+
+
+def unsourced(plan: Plan) -> list[str]:
+    """Records that would be served without any source: a promise the dataset never breaks."""
+    problems = []
+    for model, records in plan.records.items():
+        if issubclass(model, m.base.SourcedModel):
+            problems += [
+                f"{record.origin}: {model._meta.verbose_name} {record.ident!r} has no source"
+                for record in records.values()
+                if not record.m2m.get("sources")
+            ]
+    return problems

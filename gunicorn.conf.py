@@ -1,0 +1,12 @@
+"""gunicorn settings for KP Data: the same for `make serve`, the Dockerfile and the benchmarks."""
+
+import os
+
+wsgi_app = "kpdata.wsgi"
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+threads = 1
+timeout = 30
+accesslog = "-"
+# Load the app once in the master, so a broken configuration stops start-up with its one line.
+preload_app = True

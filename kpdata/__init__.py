@@ -1,0 +1,1 @@
+"""The KP Data Django project."""

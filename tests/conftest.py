@@ -1,0 +1,21 @@
+"""Shared test set-up: the whole reference dataset, loaded once into the test database."""
+
+import pytest
+from django.db import connection
+
+from api.reference import load
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test sees the real dataset; each test's own changes are rolled back after it."""
+    with django_db_blocker.unblock():
+        load()
+
+
+def pytest_collection_modifyitems(config, items):
+    if connection.vendor != "postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL; DATABASE_URL names SQLite")
+        for item in items:
+            if "postgresql" in item.keywords:
+                item.add_marker(skip)

@@ -1,0 +1,85 @@
+"""The admin is fit for an editor's daily work: every model lists, and a proposal is one form."""
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Permission, User
+from django.urls import reverse
+
+from api import models as m
+
+pytestmark = pytest.mark.django_db
+
+EDITED = (m.Proposal, m.Position, m.Participant, m.Source, m.Topic, m.Meeting)
+
+
+@pytest.fixture
+def editor(client):
+    user = User.objects.create_user("editor", password="a long editor password", is_staff=True)
+    codenames = [
+        f"{action}_{model._meta.model_name}"
+        for model in EDITED
+        for action in ("view", "add", "change")
+    ]
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    assert client.login(username="editor", password="a long editor password")
+    return client
+
+
+def test_every_model_has_a_searchable_admin_list(admin_client):
+    for model in apps.get_app_config("api").get_models():
+        url = reverse(f"admin:api_{model._meta.model_name}_changelist")
+        response = admin_client.get(url, {"q": "a"})
+        assert response.status_code == 200, url
+
+
+def test_an_editor_adds_a_proposal_with_its_positions_in_one_form(editor):
+    url = reverse("admin:api_proposal_add")
+    assert editor.get(url).status_code == 200
+    source = m.Source.objects.get(
+        url="https://www.jckonline.com/editorial-article/kimberley-process-no-longer-works/"
+    )
+    ru, by, us = (m.Participant.objects.get(code=code) for code in ("RU", "BY", "US"))
+    form = {
+        "slug": "2026-test-agenda-item",
+        "title": "An agenda item on a test",
+        "summary": "",
+        "decision_rule": "consensus",
+        "outcome": "no_consensus",
+        "confidence": "single_source",
+        "note": "",
+        "sources": [source.pk],
+        "tabled_by": [us.pk],
+        "positions-TOTAL_FORMS": "3",
+        "positions-INITIAL_FORMS": "0",
+        "positions-MIN_NUM_FORMS": "0",
+        "positions-MAX_NUM_FORMS": "1000",
+    }
+    for index, (participant, position) in enumerate(
+        [(us, "support"), (ru, "oppose"), (by, "oppose")]
+    ):
+        form |= {
+            f"positions-{index}-participant": participant.pk,
+            f"positions-{index}-position": position,
+            f"positions-{index}-confidence": "single_source",
+            f"positions-{index}-sources": [source.pk],
+        }
+    response = editor.post(url, form)
+    assert response.status_code == 302, (
+        response.context["adminform"].errors if response.context else response
+    )
+    proposal = m.Proposal.objects.get(slug="2026-test-agenda-item")
+    assert dict(proposal.positions.values_list("participant__code", "position")) == {
+        "US": "support", "RU": "oppose", "BY": "oppose",
+    }  # fmt: skip
+
+
+def test_a_public_identifier_cannot_be_changed_in_the_admin(admin_client):
+    proposal = m.Proposal.objects.get(slug="2022-kasane-russia-agenda-item")
+    page = admin_client.get(reverse("admin:api_proposal_change", args=[proposal.pk]))
+    assert page.status_code == 200
+    assert 'name="slug"' not in page.content.decode()
+
+
+def test_the_admin_needs_a_login(client):
+    response = client.get(reverse("admin:api_proposal_changelist"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
