@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # ETag on every GET answer, and 304 Not Modified for a matching If-None-Match.
+    "django.middleware.http.ConditionalGetMiddleware",
 ]
 
 ROOT_URLCONF = "kpdata.urls"
@@ -152,6 +154,54 @@ X_FRAME_OPTIONS = "DENY"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_URLS_REGEX = r"^/(api/|healthz)"
+
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "api.backends.TextSearchFilter",
+        "api.backends.StrictOrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "URL_FORMAT_OVERRIDE": "format",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "KP Data API",
+    "DESCRIPTION": (
+        "An open record of how the Kimberley Process is governed: participants, chairs, meetings, "
+        "proposals and who backed or blocked them, statements, and production and trade "
+        "statistics. Every record cites its public sources. Errors are RFC 9457 problem details. "
+        "Data licence: CC BY 4.0."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ConfidenceEnum": "api.models.Confidence",
+        "DatePrecisionEnum": "api.models.DatePrecision",
+        "ParticipantKindEnum": "api.models.ParticipantKind",
+        "ParticipantStatusEnum": "api.models.ParticipantStatus",
+        "OrganisationKindEnum": "api.models.OrganisationKind",
+        "MeetingKindEnum": "api.models.MeetingKind",
+        "SourceKindEnum": "api.models.SourceKind",
+        "ProposalOutcomeEnum": "api.models.ProposalOutcome",
+        "PositionKindEnum": "api.models.PositionKind",
+        "TradeFlowEnum": "api.models.TradeFlow",
+        "RegionEnum": "api.models.Region",
+        "DecisionRuleEnum": "api.models.DecisionRule",
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -121,7 +121,7 @@ class Meeting(SourcedModel):
     )
 
     class Meta:
-        ordering = ["year", "start_date", "slug"]
+        ordering = ["year", models.F("start_date").asc(nulls_last=True), "slug"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True)
@@ -173,7 +173,7 @@ class Proposal(SourcedModel):
     )
 
     class Meta:
-        ordering = ["tabled_on", "slug"]
+        ordering = [models.F("tabled_on").asc(nulls_last=True), "slug"]
         constraints = precision_constraints("proposal", "tabled_on")
 
     def __str__(self) -> str:

@@ -76,7 +76,7 @@ class Statement(GradedModel):
     )
 
     class Meta:
-        ordering = ["date", "id"]
+        ordering = [models.F("date").asc(nulls_last=True), "id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(speaker__isnull=False) | ~models.Q(speaker_description=""),

@@ -1,0 +1,64 @@
+"""Ordering and search: an unknown ordering is a 400, and statements search by full text."""
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import F, Q
+from rest_framework import exceptions
+from rest_framework.filters import OrderingFilter, SearchFilter
+
+# The expression of the GIN index that migration 0002 creates on PostgreSQL.
+STATEMENT_VECTOR = SearchVector("text", config="english")
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """`?ordering=a,-b` on the documented fields; anything else is a 400 naming it.
+
+    The collection's default order follows as a tie-breaker, so pages never overlap, and nulls
+    sort last in both directions on every database.
+    """
+
+    def get_ordering(self, request, queryset, view):
+        value = request.query_params.get(self.ordering_param)
+        if not value:
+            return self.get_default_ordering(view)
+        allowed = [name for name, _ in self.get_valid_fields(queryset, view, {"request": request})]
+        terms = [term.strip() for term in value.split(",") if term.strip()]
+        unknown = [term for term in terms if term.lstrip("-") not in allowed]
+        if unknown or not terms:
+            wrong = ", ".join(unknown) or value
+            hint = f"Order by: {', '.join(allowed)} (prefix - to reverse)."
+            raise exceptions.ValidationError({self.ordering_param: [f"Unknown: {wrong}. {hint}"]})
+        ordering = [
+            F(term[1:]).desc(nulls_last=True)
+            if term.startswith("-")
+            else F(term).asc(nulls_last=True)
+            for term in terms
+        ]
+        return [*ordering, *queryset.model._meta.ordering]
+
+
+class TextSearchFilter(SearchFilter):
+    """`?search=`: words in any of the view's `search_fields`, case-insensitive."""
+
+    search_description = "Words to look for; each must appear."
+
+
+class StatementSearchFilter(SearchFilter):
+    """`?search=` on statements: PostgreSQL full text (web-search syntax), else every word."""
+
+    search_description = (
+        "Full-text search of the words said (PostgreSQL: stemmed English, with web-search syntax "
+        '"quoted phrases", or, -exclusions); elsewhere every word must appear.'
+    )
+
+    def filter_queryset(self, request, queryset, view):
+        terms = request.query_params.get(self.search_param, "").strip()
+        if not terms:
+            return queryset
+        if connection.vendor == "postgresql":
+            query = SearchQuery(terms, config="english", search_type="websearch")
+            return queryset.alias(search_vector=STATEMENT_VECTOR).filter(search_vector=query)
+        condition = Q()
+        for word in terms.split():
+            condition &= Q(text__icontains=word)
+        return queryset.filter(condition)

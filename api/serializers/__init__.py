@@ -1,0 +1,36 @@
+"""One serializer per collection, and a brief form of each for `?expand=`."""
+
+from .actors import BlocSerializer, OrganisationSerializer, ParticipantSerializer, PersonSerializer
+from .briefs import (
+    BlocBriefSerializer,
+    MeetingBriefSerializer,
+    OrganisationBriefSerializer,
+    ParticipantBriefSerializer,
+    PersonBriefSerializer,
+    ProposalBriefSerializer,
+    SourceBriefSerializer,
+)
+from .meetings import ChairmanshipSerializer, MeetingSerializer, ProposalSerializer
+from .statements import SourceSerializer, StatementSerializer
+from .statistics import ProductionSerializer, TradeSerializer
+
+__all__ = [
+    "BlocBriefSerializer",
+    "BlocSerializer",
+    "ChairmanshipSerializer",
+    "MeetingBriefSerializer",
+    "MeetingSerializer",
+    "OrganisationBriefSerializer",
+    "OrganisationSerializer",
+    "ParticipantBriefSerializer",
+    "ParticipantSerializer",
+    "PersonBriefSerializer",
+    "PersonSerializer",
+    "ProductionSerializer",
+    "ProposalBriefSerializer",
+    "ProposalSerializer",
+    "SourceBriefSerializer",
+    "SourceSerializer",
+    "StatementSerializer",
+    "TradeSerializer",
+]

@@ -1,0 +1,103 @@
+"""Participants, organisations, people and blocs."""
+
+from rest_framework import serializers
+
+from api import models as m
+
+from .base import COMMON_FIELDS, ShapedSerializer, code, codes, slug, slugs
+from .briefs import BlocBriefSerializer, ParticipantBriefSerializer, SourceBriefSerializer
+
+SOURCES = {"sources": (SourceBriefSerializer, True)}
+
+
+class StatusPeriodSerializer(serializers.ModelSerializer):
+    sources = slugs()
+
+    class Meta:
+        model = m.StatusPeriod
+        fields = ("status", "start", "start_precision", "end", "end_precision", "note",
+                  "confidence", "sources")  # fmt: skip
+
+
+class ParticipantSerializer(ShapedSerializer):
+    """A state or regional organisation taking part in the KP."""
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="v1:participant-detail", lookup_field="code"
+    )
+    status = serializers.ChoiceField(
+        choices=m.ParticipantStatus.choices,
+        read_only=True,
+        help_text="Status today, or on the `as_of` day of a list: follows from status_history.",
+    )
+    status_history = StatusPeriodSerializer(
+        source="status_periods",
+        many=True,
+        read_only=True,
+        help_text="Dated periods of suspension or withdrawal; any other time is active.",
+    )
+    represents = codes(
+        source="represented_states",
+        help_text="Alpha-2 codes of the member states a regional organisation speaks for.",
+    )
+    blocs = slugs(help_text="Informal blocs the participant belongs to.")
+    sources = slugs()
+    expandable = {"blocs": (BlocBriefSerializer, True), **SOURCES}
+
+    class Meta:
+        model = m.Participant
+        fields = ("code", "url", "iso3", "name", "kind", "region", "joined_on",
+                  "joined_on_precision", "status", "status_history", "represents", "blocs",
+                  "sources", *COMMON_FIELDS)  # fmt: skip
+
+
+class OrganisationSerializer(ShapedSerializer):
+    """An observer, NGO, industry body, medium or agency."""
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="v1:organisation-detail", lookup_field="slug"
+    )
+    sources = slugs()
+    expandable = SOURCES
+
+    class Meta:
+        model = m.Organisation
+        fields = ("slug", "url", "name", "acronym", "kind", "kp_observer", "country", "website",
+                  "sources", *COMMON_FIELDS)  # fmt: skip
+
+
+class AffiliationSerializer(serializers.ModelSerializer):
+    organisation = slug(help_text="The organisation (slug), or null for a government role.")
+    participant = code(help_text="The participant whose government the person served, if any.")
+    sources = slugs()
+
+    class Meta:
+        model = m.Affiliation
+        fields = ("organisation", "participant", "role", "start", "start_precision", "end",
+                  "end_precision", "note", "confidence", "sources")  # fmt: skip
+
+
+class PersonSerializer(ShapedSerializer):
+    """A person named in the record, with their roles over time."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="v1:person-detail", lookup_field="slug")
+    affiliations = AffiliationSerializer(many=True, read_only=True)
+    sources = slugs()
+    expandable = SOURCES
+
+    class Meta:
+        model = m.Person
+        fields = ("slug", "url", "name", "affiliations", "sources", *COMMON_FIELDS)
+
+
+class BlocSerializer(ShapedSerializer):
+    """An informal group of participants."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="v1:bloc-detail", lookup_field="slug")
+    members = codes(help_text="Members as sources name them (codes); none is assumed.")
+    sources = slugs()
+    expandable = {"members": (ParticipantBriefSerializer, True), **SOURCES}
+
+    class Meta:
+        model = m.Bloc
+        fields = ("slug", "url", "name", "description", "members", "sources", *COMMON_FIELDS)

@@ -1,0 +1,107 @@
+"""Chairmanships, meetings, proposals and positions."""
+
+from collections import Counter
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api import models as m
+
+from .base import COMMON_FIELDS, ShapedSerializer, code, codes, slug, slugs
+from .briefs import (
+    MeetingBriefSerializer,
+    ParticipantBriefSerializer,
+    PersonBriefSerializer,
+    SourceBriefSerializer,
+)
+
+SOURCES = {"sources": (SourceBriefSerializer, True)}
+
+
+class ChairmanshipSerializer(ShapedSerializer):
+    """Who chaired the KP in a year, and who was vice-chair."""
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="v1:chairmanship-detail", lookup_field="year"
+    )
+    chair = code(help_text="The participant that chaired (code); null when the year had none.")
+    chair_person = slug(
+        help_text="The person who chaired (slug); null when sources do not settle it."
+    )
+    vice_chair = code(help_text="The vice-chair (code), or null.")
+    sources = slugs()
+    expandable = {
+        "chair": (ParticipantBriefSerializer, False),
+        "chair_person": (PersonBriefSerializer, False),
+        "vice_chair": (ParticipantBriefSerializer, False),
+        **SOURCES,
+    }
+
+    class Meta:
+        model = m.Chairmanship
+        fields = ("year", "url", "chair", "chair_person", "vice_chair", "sources", *COMMON_FIELDS)
+
+
+class MeetingSerializer(ShapedSerializer):
+    """A KP meeting: plenary, intersessional, extraordinary, ministerial or other."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="v1:meeting-detail", lookup_field="slug")
+    host = code(help_text="The participant that hosted it (code).")
+    chair = code(help_text="The participant that chaired the KP that year (code).")
+    sources = slugs()
+    expandable = {
+        "host": (ParticipantBriefSerializer, False),
+        "chair": (ParticipantBriefSerializer, False),
+        **SOURCES,
+    }
+
+    class Meta:
+        model = m.Meeting
+        fields = ("slug", "url", "kind", "title", "year", "start_date", "start_date_precision",
+                  "end_date", "end_date_precision", "city", "country", "host", "chair", "outcome",
+                  "communique_adopted", "sources", *COMMON_FIELDS)  # fmt: skip
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    participant = code(help_text="The participant (code).")
+    sources = slugs()
+
+    class Meta:
+        model = m.Position
+        fields = ("participant", "position", "note", "confidence", "sources")
+
+
+class TallySerializer(serializers.Serializer):
+    support = serializers.IntegerField()
+    oppose = serializers.IntegerField()
+    abstain = serializers.IntegerField()
+
+
+class ProposalSerializer(ShapedSerializer):
+    """A proposal or decision, with each participant's stated position."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="v1:proposal-detail", lookup_field="slug")
+    meeting = slug(help_text="The meeting it was tabled at (slug), or null.")
+    tabled_by = codes(help_text="Participants that tabled it (codes).")
+    topics = slugs(help_text="What it is about.")
+    positions = PositionSerializer(many=True, read_only=True)
+    tally = serializers.SerializerMethodField(
+        help_text="Positions counted by kind; derived from `positions`, never stored."
+    )
+    sources = slugs()
+    expandable = {
+        "meeting": (MeetingBriefSerializer, False),
+        "tabled_by": (ParticipantBriefSerializer, True),
+        **SOURCES,
+    }
+
+    class Meta:
+        model = m.Proposal
+        fields = ("slug", "url", "title", "summary", "meeting", "tabled_on", "tabled_on_precision",
+                  "tabled_by", "topics", "decision_rule", "outcome", "positions", "tally",
+                  "sources", *COMMON_FIELDS)  # fmt: skip
+
+    @extend_schema_field(TallySerializer)
+    def get_tally(self, proposal) -> dict[str, int]:
+        counted = Counter(position.position for position in proposal.positions.all())
+        return {kind: counted[kind] for kind in m.PositionKind.values}

@@ -1,0 +1,26 @@
+"""The v1 router: every collection of the contract, and the API root."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("participants", views.ParticipantViewSet, basename="participant")
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("people", views.PersonViewSet, basename="person")
+router.register("blocs", views.BlocViewSet, basename="bloc")
+router.register("chairmanships", views.ChairmanshipViewSet, basename="chairmanship")
+router.register("meetings", views.MeetingViewSet, basename="meeting")
+router.register("proposals", views.ProposalViewSet, basename="proposal")
+router.register("statements", views.StatementViewSet, basename="statement")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("production", views.ProductionViewSet, basename="production")
+router.register("trade", views.TradeViewSet, basename="trade")
+
+collections = tuple((prefix, basename) for prefix, _, basename in router.registry)
+
+urlpatterns = [
+    path("", views.RootView.as_view(collections=collections), name="root"),
+    *router.urls,
+]

@@ -1,0 +1,252 @@
+"""The read API: one declarative ViewSet per collection, and the API root."""
+
+from django.db.models import Max, Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from . import filtersets
+from . import models as m
+from . import serializers as s
+from .backends import StatementSearchFilter, StrictOrderingFilter
+from .mixins import Collection
+
+CODE = "[A-Za-z]{2}"
+SLUG = "[A-Za-z0-9-]{1,120}"
+NUMBER = "[0-9]{1,18}"
+
+LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+
+
+def with_sources(model):
+    return model.objects.prefetch_related("sources")
+
+
+class ParticipantViewSet(Collection):
+    """The states and regional organisation (the EU) that take part in the KP, and former ones."""
+
+    queryset = m.Participant.objects.prefetch_related(
+        Prefetch(
+            "status_periods",
+            m.StatusPeriod.objects.order_by("start", "pk").prefetch_related("sources"),
+        ),
+        "represented_states",
+        "blocs",
+        "sources",
+    )
+    serializer_class = s.ParticipantSerializer
+    filterset_class = filtersets.ParticipantFilterSet
+    ordering_fields = ("code", "name", "region", "joined_on")
+    search_fields = ("code", "name", "iso3")
+    lookup_field = "code"
+    lookup_value_regex = CODE
+    lookup_case = "upper"
+
+    def get_queryset(self):
+        # Today's status; a list's filterset may ask for another day's instead (`as_of`).
+        return super().get_queryset().with_status()
+
+
+class OrganisationViewSet(Collection):
+    """Observers, NGOs, industry bodies, media and agencies named in the record."""
+
+    queryset = with_sources(m.Organisation)
+    serializer_class = s.OrganisationSerializer
+    filterset_class = filtersets.OrganisationFilterSet
+    ordering_fields = ("slug", "name", "kind")
+    search_fields = ("slug", "name", "acronym")
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+
+
+class PersonViewSet(Collection):
+    """People named in the record, with their roles over time."""
+
+    queryset = m.Person.objects.prefetch_related(
+        Prefetch(
+            "affiliations",
+            m.Affiliation.objects.select_related("organisation", "participant")
+            .prefetch_related("sources")
+            .order_by("start", "pk"),
+        ),
+        "sources",
+    )
+    serializer_class = s.PersonSerializer
+    filterset_class = filtersets.PersonFilterSet
+    ordering_fields = ("slug", "name")
+    search_fields = ("slug", "name")
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+
+
+class BlocViewSet(Collection):
+    """Informal groups of participants, such as the Western bloc."""
+
+    queryset = m.Bloc.objects.prefetch_related("members", "sources")
+    serializer_class = s.BlocSerializer
+    filterset_class = filtersets.BlocFilterSet
+    ordering_fields = ("slug", "name")
+    search_fields = ("slug", "name", "description")
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+
+
+class ChairmanshipViewSet(Collection):
+    """Who chaired the KP in each year, and who was vice-chair."""
+
+    queryset = m.Chairmanship.objects.select_related(
+        "chair", "chair_person", "vice_chair"
+    ).prefetch_related("sources")
+    serializer_class = s.ChairmanshipSerializer
+    filterset_class = filtersets.ChairmanshipFilterSet
+    ordering_fields = ("year",)
+    lookup_field = "year"
+    lookup_value_regex = "[0-9]{4}"
+
+
+class MeetingViewSet(Collection):
+    """Every KP meeting: plenaries, intersessionals, extraordinary and other meetings."""
+
+    queryset = m.Meeting.objects.select_related("host", "chair").prefetch_related("sources")
+    serializer_class = s.MeetingSerializer
+    filterset_class = filtersets.MeetingFilterSet
+    ordering_fields = ("year", "start_date", "end_date", "slug", "kind")
+    search_fields = ("slug", "title", "city", "outcome")
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+
+
+class ProposalViewSet(Collection):
+    """Proposals and decisions, with who backed them and who blocked them."""
+
+    queryset = m.Proposal.objects.select_related("meeting").prefetch_related(
+        "tabled_by",
+        "topics",
+        Prefetch(
+            "positions",
+            m.Position.objects.select_related("participant")
+            .prefetch_related("sources")
+            .order_by("participant__code"),
+        ),
+        "sources",
+    )
+    serializer_class = s.ProposalSerializer
+    filterset_class = filtersets.ProposalFilterSet
+    ordering_fields = ("tabled_on", "slug", "outcome")
+    search_fields = ("slug", "title", "summary")
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+
+
+class StatementViewSet(Collection):
+    """What was said about KP governance, word for word, each with its source and a citation."""
+
+    queryset = m.Statement.objects.select_related(
+        "speaker", "organisation", "participant", "meeting", "proposal", "source"
+    ).prefetch_related("topics")
+    serializer_class = s.StatementSerializer
+    filterset_class = filtersets.StatementFilterSet
+    ordering_fields = ("date", "id")
+    search_fields = ("text",)
+    filter_backends = (DjangoFilterBackend, StatementSearchFilter, StrictOrderingFilter)
+    lookup_value_regex = NUMBER
+    lookup_case = None
+
+
+class SourceViewSet(Collection):
+    """The public pages that back the record: news, reports, communiqués and datasets."""
+
+    queryset = m.Source.objects.all()
+    serializer_class = s.SourceSerializer
+    filterset_class = filtersets.SourceFilterSet
+    ordering_fields = ("slug", "published_on", "publisher")
+    search_fields = ("slug", "title", "publisher", "author", "url")
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+
+
+class ProductionViewSet(Collection):
+    """Rough-diamond production per participant and year; world totals with `participant=world`."""
+
+    queryset = m.Production.objects.select_related("participant").prefetch_related(
+        Prefetch("reports", m.StatisticReport.objects.select_related("source")), "sources"
+    )
+    serializer_class = s.ProductionSerializer
+    filterset_class = filtersets.ProductionFilterSet
+    ordering_fields = ("year", "carats", "value_usd")
+    lookup_value_regex = NUMBER
+    lookup_case = None
+
+
+class TradeViewSet(ProductionViewSet):
+    """Rough-diamond imports and exports per participant and year, with certificate counts."""
+
+    queryset = m.Trade.objects.select_related("participant").prefetch_related(
+        Prefetch("reports", m.StatisticReport.objects.select_related("source")), "sources"
+    )
+    serializer_class = s.TradeSerializer
+    filterset_class = filtersets.TradeFilterSet
+    ordering_fields = ("year", "flow", "carats", "value_usd", "certificates")
+
+
+DATASET_MODELS = (m.Participant, m.StatusPeriod, m.Organisation, m.Person, m.Affiliation, m.Bloc,
+                  m.Chairmanship, m.Meeting, m.Proposal, m.Position, m.Statement, m.Source,
+                  m.Production, m.Trade, m.StatisticReport)  # fmt: skip
+
+
+def last_updated():
+    """When any record last changed."""
+    stamps = [
+        model.objects.aggregate(latest=Max("updated_at"))["latest"] for model in DATASET_MODELS
+    ]
+    return max((stamp for stamp in stamps if stamp), default=None)
+
+
+class RootView(APIView):
+    """The API root: a link to every collection, and what the dataset is."""
+
+    collections: tuple[tuple[str, str], ...] = ()  # (path, basename), set by the URLconf
+
+    @extend_schema(
+        responses=inline_serializer(
+            "Root",
+            {
+                "name": serializers.CharField(),
+                "api_version": serializers.CharField(help_text="Version of this API: v1."),
+                "version": serializers.CharField(
+                    allow_null=True,
+                    help_text="Version of the dataset: the moment it last changed, as "
+                    "YYYY.MM.DD-HHMMSS (UTC).",
+                ),
+                "last_updated": serializers.DateTimeField(
+                    allow_null=True, help_text="When any record last changed."
+                ),
+                "licence": inline_serializer(
+                    "Licence", {"name": serializers.CharField(), "url": serializers.URLField()}
+                ),
+                "docs": serializers.URLField(),
+                "schema": serializers.URLField(),
+                "collections": serializers.DictField(child=serializers.URLField()),
+            },
+        )
+    )
+    def get(self, request, format=None):
+        updated = last_updated()
+        return Response(
+            {
+                "name": "KP Data: the Kimberley Process governance record",
+                "api_version": "v1",
+                "version": f"{updated:%Y.%m.%d-%H%M%S}" if updated else None,
+                "last_updated": updated,
+                "licence": LICENCE,
+                "docs": reverse("docs", request=request),
+                "schema": reverse("schema", request=request),
+                "collections": {
+                    path: reverse(f"v1:{basename}-list", request=request, format=format)
+                    for path, basename in self.collections
+                },
+            }
+        )
