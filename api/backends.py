@@ -23,7 +23,7 @@ class StrictOrderingFilter(OrderingFilter):
             return self.get_default_ordering(view)
         allowed = [name for name, _ in self.get_valid_fields(queryset, view, {"request": request})]
         terms = [term.strip() for term in value.split(",") if term.strip()]
-        unknown = [term for term in terms if term.lstrip("-") not in allowed]
+        unknown = [term for term in terms if term.removeprefix("-") not in allowed]
         if unknown or not terms:
             wrong = ", ".join(unknown) or value
             hint = f"Order by: {', '.join(allowed)} (prefix - to reverse)."
@@ -37,28 +37,43 @@ class StrictOrderingFilter(OrderingFilter):
         return [*ordering, *queryset.model._meta.ordering]
 
 
+MAX_WORDS = 20
+
+
+def search_words(request, param: str) -> list[str]:
+    """The words of `?search=`: at most 20, which keeps every query small on every database."""
+    words = request.query_params.get(param, "").split()
+    if len(words) > MAX_WORDS:
+        raise exceptions.ValidationError({param: [f"Use at most {MAX_WORDS} words."]})
+    return words
+
+
 class TextSearchFilter(SearchFilter):
     """`?search=`: words in any of the view's `search_fields`, case-insensitive."""
 
-    search_description = "Words to look for; each must appear."
+    search_description = "Words to look for (at most 20); each must appear."
+
+    def get_search_terms(self, request):
+        search_words(request, self.search_param)
+        return super().get_search_terms(request)
 
 
 class StatementSearchFilter(SearchFilter):
     """`?search=` on statements: PostgreSQL full text (web-search syntax), else every word."""
 
     search_description = (
-        "Full-text search of the words said (PostgreSQL: stemmed English, with web-search syntax "
-        '"quoted phrases", or, -exclusions); elsewhere every word must appear.'
+        "Full-text search of the words said, at most 20 words (PostgreSQL: stemmed English, with "
+        'web-search syntax: "quoted phrases", or, -exclusions); elsewhere every word must appear.'
     )
 
     def filter_queryset(self, request, queryset, view):
-        terms = request.query_params.get(self.search_param, "").strip()
-        if not terms:
+        words = search_words(request, self.search_param)
+        if not words:
             return queryset
         if connection.vendor == "postgresql":
-            query = SearchQuery(terms, config="english", search_type="websearch")
+            query = SearchQuery(" ".join(words), config="english", search_type="websearch")
             return queryset.alias(search_vector=STATEMENT_VECTOR).filter(search_vector=query)
         condition = Q()
-        for word in terms.split():
+        for word in words:
             condition &= Q(text__icontains=word)
         return queryset.filter(condition)

@@ -21,6 +21,8 @@ class Collection(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.check_query_parameters(request)
+        # Building the fields checks `fields=` and `expand=`, even when a list turns out empty.
+        _ = self.get_serializer().fields
 
     def allowed_query_parameters(self) -> set[str]:
         if self.action != "list":
@@ -47,6 +49,10 @@ class Collection(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         if errors:
             raise exceptions.ValidationError(errors)
 
+    def filter_queryset(self, queryset):
+        # Filters shape lists; a detail finds its record by identifier alone (a world total too).
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
     def get_object(self):
         key = self.lookup_url_kwarg or self.lookup_field
         if self.lookup_case:
@@ -55,7 +61,8 @@ class Collection(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
             return super().get_object()
         except Http404:
             noun = self.get_queryset().model._meta.verbose_name
-            raise exceptions.NotFound(f"No {noun} has the {key} {self.kwargs[key]}.") from None
+            name = "id" if key == "pk" else key
+            raise exceptions.NotFound(f"No {noun} has the {name} {self.kwargs[key]}.") from None
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

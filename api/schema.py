@@ -1,10 +1,12 @@
 """OpenAPI generation that tells the truth: `fields`, `expand`, and the problem-details errors."""
 
 from drf_spectacular import openapi
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import OpenApiParameter
 
 from .mixins import Collection
 from .problems import PROBLEM_TYPE, ProblemSerializer
+from .serializers.base import Reference, _brief
 
 ERRORS = {
     "400": "A query parameter is unknown, repeated or has an invalid value; `errors` names it.",
@@ -19,8 +21,9 @@ class AutoSchema(openapi.AutoSchema):
         serializer_class = getattr(self.view, "serializer_class", None)
         if not isinstance(self.view, Collection) or serializer_class is None:
             return parameters
-        names = ", ".join(serializer_class().fields)
-        expandable = ", ".join(serializer_class.expandable) or "none"
+        fields = serializer_class().fields
+        names = ", ".join(fields)
+        expandable = ", ".join(name for name, field in fields.items() if _brief(field)) or "none"
         return [
             *parameters,
             OpenApiParameter(
@@ -45,3 +48,16 @@ class AutoSchema(openapi.AutoSchema):
                 )
                 responses[status] = {**response, "description": description}
         return responses
+
+
+class ReferenceExtension(OpenApiSerializerFieldExtension):
+    """A reference is its identifier (a string), or with `?expand=` the brief form."""
+
+    target_class = Reference
+
+    def map_serializer_field(self, auto_schema, direction):
+        brief = auto_schema.resolve_serializer(self.target.brief, direction)
+        identifier = {"type": "string", "description": "Identifier (code or slug)."}
+        if self.target.allow_null:
+            identifier["nullable"] = True
+        return {"oneOf": [identifier, brief.ref]}

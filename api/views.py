@@ -1,6 +1,6 @@
 """The read API: one declarative ViewSet per collection, and the API root."""
 
-from django.db.models import Max, Prefetch
+from django.db.models import F, Max, Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -70,7 +70,7 @@ class PersonViewSet(Collection):
             "affiliations",
             m.Affiliation.objects.select_related("organisation", "participant")
             .prefetch_related("sources")
-            .order_by("start", "pk"),
+            .order_by(F("start").asc(nulls_last=True), "pk"),
         ),
         "sources",
     )
@@ -218,8 +218,8 @@ class RootView(APIView):
                 "api_version": serializers.CharField(help_text="Version of this API: v1."),
                 "version": serializers.CharField(
                     allow_null=True,
-                    help_text="Version of the dataset: the moment it last changed, as "
-                    "YYYY.MM.DD-HHMMSS (UTC).",
+                    help_text="Version of the dataset: the moment it last changed, in ISO 8601 "
+                    "basic format (UTC), e.g. 20261130T000654.123456Z.",
                 ),
                 "last_updated": serializers.DateTimeField(
                     allow_null=True, help_text="When any record last changed."
@@ -239,7 +239,7 @@ class RootView(APIView):
             {
                 "name": "KP Data: the Kimberley Process governance record",
                 "api_version": "v1",
-                "version": f"{updated:%Y.%m.%d-%H%M%S}" if updated else None,
+                "version": f"{updated:%Y%m%dT%H%M%S.%fZ}" if updated else None,
                 "last_updated": updated,
                 "licence": LICENCE,
                 "docs": reverse("docs", request=request),

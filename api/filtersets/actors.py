@@ -3,11 +3,12 @@
 import datetime
 
 import django_filters
+from django.core.validators import RegexValidator
 from django.db.models import Q
 
 from api import models as m
 
-from .base import ChoiceListFilter, DayFilter, IdentifierFilter, KPFilterSet
+from .base import ChoiceListFilter, DayFilter, IdentifierFilter, KPFilterSet, TrueFalseFilter
 
 
 class ParticipantFilterSet(KPFilterSet):
@@ -68,13 +69,13 @@ class OrganisationFilterSet(KPFilterSet):
         choices=m.OrganisationKind.choices,
         label="Kind of organisation (comma-separated for several).",
     )
-    kp_observer = django_filters.BooleanFilter(
+    kp_observer = TrueFalseFilter(
         field_name="kp_observer", label="true for the KP's observers today, false for the rest."
     )
     country = django_filters.CharFilter(
         field_name="country",
         lookup_expr="iexact",
-        max_length=2,
+        validators=[RegexValidator(r"^[A-Za-z]{2}\Z", "Use an ISO 3166-1 alpha-2 code.")],
         label="ISO 3166-1 alpha-2 code of the organisation's seat, case-insensitive.",
     )
 

@@ -1,10 +1,11 @@
 """Filters shared by every collection: identifiers by code or slug, choice lists, years, dates."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Q
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from django_filters.fields import BaseCSVField, IsoDateTimeField
 
 from api import models as m
 
@@ -21,9 +22,7 @@ class IdentifierListField(forms.CharField):
         if not value:
             return []
         normalise = str.upper if self.key == "code" else str.lower
-        return list(
-            dict.fromkeys(normalise(item.strip()) for item in value.split(",") if item.strip())
-        )
+        return list(dict.fromkeys(normalise(item) for item in _items(value.split(","))))
 
     def validate(self, value):
         super().validate(value)
@@ -43,8 +42,7 @@ class IdentifierListField(forms.CharField):
             raise forms.ValidationError(f"Unknown {noun} {self.key}: {', '.join(unknown)}.")
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class IdentifierFilter(django_filters.Filter):
+class IdentifierFilter(django_filters.CharFilter):
     """Records whose reference is any of the given codes or slugs (`?participant=US,EU`)."""
 
     field_class = IdentifierListField
@@ -77,12 +75,40 @@ class ParticipantOrWorldFilter(ParticipantFilter):
         return qs.filter(condition)
 
 
-@extend_schema_field(OpenApiTypes.STR)
+def _items(values: list[str]) -> list[str]:
+    """Comma-separated values without their spaces; an empty one is an error, not a wildcard."""
+    items = [value.strip() for value in values]
+    if "" in items:
+        raise forms.ValidationError("Give one or more values separated by commas, none empty.")
+    return items
+
+
+class ListField(BaseCSVField):
+    def clean(self, value):
+        return super().clean(None if value is None else _items(value))
+
+
 class ChoiceListFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
     """One value or several, comma-separated, each one of the documented choices."""
 
+    base_field_class = ListField
 
-@extend_schema_field(OpenApiTypes.INT)
+
+class TrueFalseField(forms.Field):
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value.lower() in {"true", "false"}:
+            return value.lower() == "true"
+        raise forms.ValidationError(f"Use true or false, not {value!r}.")
+
+
+class TrueFalseFilter(django_filters.BooleanFilter):
+    """`true` or `false`; anything else is a 400, not silently ignored."""
+
+    field_class = TrueFalseField
+
+
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -90,7 +116,6 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, min_value=1900, max_value=2100, **kwargs)
 
 
-@extend_schema_field(OpenApiTypes.DATE)
 class DayFilter(django_filters.DateFilter):
     """A day as YYYY-MM-DD."""
 
@@ -99,10 +124,27 @@ class DayFilter(django_filters.DateFilter):
         super().__init__(*args, **kwargs)
 
 
+class MomentField(IsoDateTimeField):
+    """An ISO 8601 moment, turned into UTC; one outside the calendar is an error, not a 500."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError("Enter a moment between years 1 and 9999.") from None
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = MomentField
+
+
 class KPFilterSet(django_filters.FilterSet):
     """Filters every collection has: `updated_since` and `confidence`."""
 
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = MomentFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label="Only records changed at or after this moment (ISO 8601, e.g. 2026-01-31T12:00:00Z).",

@@ -4,10 +4,8 @@ from rest_framework import serializers
 
 from api import models as m
 
-from .base import COMMON_FIELDS, ShapedSerializer, code, codes, slug, slugs
+from .base import COMMON_FIELDS, ShapedSerializer, code, refs, slug, slugs
 from .briefs import BlocBriefSerializer, ParticipantBriefSerializer, SourceBriefSerializer
-
-SOURCES = {"sources": (SourceBriefSerializer, True)}
 
 
 class StatusPeriodSerializer(serializers.ModelSerializer):
@@ -36,13 +34,15 @@ class ParticipantSerializer(ShapedSerializer):
         read_only=True,
         help_text="Dated periods of suspension or withdrawal; any other time is active.",
     )
-    represents = codes(
+    represents = serializers.SlugRelatedField(
+        many=True,
+        read_only=True,
+        slug_field="code",
         source="represented_states",
         help_text="Alpha-2 codes of the member states a regional organisation speaks for.",
     )
-    blocs = slugs(help_text="Informal blocs the participant belongs to.")
-    sources = slugs()
-    expandable = {"blocs": (BlocBriefSerializer, True), **SOURCES}
+    blocs = refs(BlocBriefSerializer, help_text="Informal blocs the participant belongs to.")
+    sources = refs(SourceBriefSerializer, help_text="The public sources that back the record.")
 
     class Meta:
         model = m.Participant
@@ -57,8 +57,13 @@ class OrganisationSerializer(ShapedSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="v1:organisation-detail", lookup_field="slug"
     )
-    sources = slugs()
-    expandable = SOURCES
+    country = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="ISO 3166-1 alpha-2 code of its seat; null when sources do not say.",
+    )
+    website = serializers.CharField(read_only=True, help_text="Home page URL; empty if unknown.")
+    sources = refs(SourceBriefSerializer, help_text="The public sources that back the record.")
 
     class Meta:
         model = m.Organisation
@@ -67,8 +72,12 @@ class OrganisationSerializer(ShapedSerializer):
 
 
 class AffiliationSerializer(serializers.ModelSerializer):
-    organisation = slug(help_text="The organisation (slug), or null for a government role.")
-    participant = code(help_text="The participant whose government the person served, if any.")
+    organisation = slug(
+        allow_null=True, help_text="The organisation (slug), or null for a government role."
+    )
+    participant = code(
+        allow_null=True, help_text="The participant whose government the person served, if any."
+    )
     sources = slugs()
 
     class Meta:
@@ -82,8 +91,7 @@ class PersonSerializer(ShapedSerializer):
 
     url = serializers.HyperlinkedIdentityField(view_name="v1:person-detail", lookup_field="slug")
     affiliations = AffiliationSerializer(many=True, read_only=True)
-    sources = slugs()
-    expandable = SOURCES
+    sources = refs(SourceBriefSerializer, help_text="The public sources that back the record.")
 
     class Meta:
         model = m.Person
@@ -94,9 +102,12 @@ class BlocSerializer(ShapedSerializer):
     """An informal group of participants."""
 
     url = serializers.HyperlinkedIdentityField(view_name="v1:bloc-detail", lookup_field="slug")
-    members = codes(help_text="Members as sources name them (codes); none is assumed.")
-    sources = slugs()
-    expandable = {"members": (ParticipantBriefSerializer, True), **SOURCES}
+    members = refs(
+        ParticipantBriefSerializer,
+        slug_field="code",
+        help_text="Members as sources name them (codes); none is assumed.",
+    )
+    sources = refs(SourceBriefSerializer, help_text="The public sources that back the record.")
 
     class Meta:
         model = m.Bloc

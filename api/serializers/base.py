@@ -6,13 +6,8 @@ COMMON_FIELDS = ("confidence", "note", "created_at", "updated_at")
 
 
 def slugs(**kwargs) -> serializers.SlugRelatedField:
-    """A many-valued reference, served as the referenced records' slugs."""
+    """A many-valued reference inside a nested object, served as slugs."""
     return serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug", **kwargs)
-
-
-def codes(**kwargs) -> serializers.SlugRelatedField:
-    """A many-valued reference to participants, served as their codes."""
-    return serializers.SlugRelatedField(many=True, read_only=True, slug_field="code", **kwargs)
 
 
 def slug(**kwargs) -> serializers.SlugRelatedField:
@@ -23,24 +18,38 @@ def code(**kwargs) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(read_only=True, slug_field="code", **kwargs)
 
 
+class Reference(serializers.SlugRelatedField):
+    """A reference served as the record's identifier, or with `?expand=` as its brief form."""
+
+    def __init__(self, brief: type[serializers.Serializer], **kwargs):
+        self.brief = brief
+        super().__init__(**kwargs)
+
+
+def ref(brief, slug_field: str = "slug", **kwargs) -> Reference:
+    return Reference(brief, slug_field=slug_field, read_only=True, **kwargs)
+
+
+def refs(brief, slug_field: str = "slug", **kwargs) -> serializers.ManyRelatedField:
+    return Reference(brief, slug_field=slug_field, read_only=True, many=True, **kwargs)
+
+
 class ShapedSerializer(serializers.ModelSerializer):
     """A serializer whose top level honours `?fields=a,b` and `?expand=a,b`.
 
-    `expandable` maps a reference field to the brief serializer that replaces the identifier
-    when the field is expanded. Expanding reads only what the view's queryset already loaded,
-    so it never adds a query.
+    Any `Reference` field can be expanded into its brief form. Expanding reads only what the
+    view's queryset already loaded, so it never adds a query.
     """
-
-    expandable: dict[str, tuple[type[serializers.Serializer], bool]] = {}
 
     def get_fields(self):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is None or not self._is_top_level():
             return fields
-        for name in _names(request, "expand", allowed=self.expandable):
-            brief, many = self.expandable[name]
-            fields[name] = brief(many=many, read_only=True, source=fields[name].source)
+        expandable = {name: _brief(field) for name, field in fields.items() if _brief(field)}
+        for name in _names(request, "expand", allowed=expandable):
+            many = isinstance(fields[name], serializers.ManyRelatedField)
+            fields[name] = expandable[name](many=many, read_only=True, source=fields[name].source)
         wanted = _names(request, "fields", allowed=fields)
         return (
             {name: field for name, field in fields.items() if name in wanted} if wanted else fields
@@ -53,9 +62,14 @@ class ShapedSerializer(serializers.ModelSerializer):
         )
 
 
+def _brief(field):
+    """The brief serializer of an expandable (`Reference`) field, or None."""
+    return getattr(getattr(field, "child_relation", field), "brief", None)
+
+
 def _names(request, parameter: str, allowed) -> list[str]:
     value = request.query_params.get(parameter, "")
-    names = [name.strip() for name in value.split(",") if name.strip()]
+    names = list(dict.fromkeys(name.strip() for name in value.split(",") if name.strip()))
     unknown = [name for name in names if name not in allowed]
     if unknown:
         choices = ", ".join(sorted(allowed)) or "none here"

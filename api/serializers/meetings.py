@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from api import models as m
 
-from .base import COMMON_FIELDS, ShapedSerializer, code, codes, slug, slugs
+from .base import COMMON_FIELDS, ShapedSerializer, code, ref, refs, slugs
 from .briefs import (
     MeetingBriefSerializer,
     ParticipantBriefSerializer,
@@ -15,7 +15,7 @@ from .briefs import (
     SourceBriefSerializer,
 )
 
-SOURCES = {"sources": (SourceBriefSerializer, True)}
+SOURCES_HELP = "The public sources that back the record."
 
 
 class ChairmanshipSerializer(ShapedSerializer):
@@ -24,18 +24,24 @@ class ChairmanshipSerializer(ShapedSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="v1:chairmanship-detail", lookup_field="year"
     )
-    chair = code(help_text="The participant that chaired (code); null when the year had none.")
-    chair_person = slug(
-        help_text="The person who chaired (slug); null when sources do not settle it."
+    chair = ref(
+        ParticipantBriefSerializer,
+        allow_null=True,
+        slug_field="code",
+        help_text="The participant that chaired (code); null when the year had none.",
     )
-    vice_chair = code(help_text="The vice-chair (code), or null.")
-    sources = slugs()
-    expandable = {
-        "chair": (ParticipantBriefSerializer, False),
-        "chair_person": (PersonBriefSerializer, False),
-        "vice_chair": (ParticipantBriefSerializer, False),
-        **SOURCES,
-    }
+    chair_person = ref(
+        PersonBriefSerializer,
+        allow_null=True,
+        help_text="The person who chaired (slug); null when sources do not settle who.",
+    )
+    vice_chair = ref(
+        ParticipantBriefSerializer,
+        allow_null=True,
+        slug_field="code",
+        help_text="The vice-chair (code), or null.",
+    )
+    sources = refs(SourceBriefSerializer, help_text=SOURCES_HELP)
 
     class Meta:
         model = m.Chairmanship
@@ -46,14 +52,19 @@ class MeetingSerializer(ShapedSerializer):
     """A KP meeting: plenary, intersessional, extraordinary, ministerial or other."""
 
     url = serializers.HyperlinkedIdentityField(view_name="v1:meeting-detail", lookup_field="slug")
-    host = code(help_text="The participant that hosted it (code).")
-    chair = code(help_text="The participant that chaired the KP that year (code).")
-    sources = slugs()
-    expandable = {
-        "host": (ParticipantBriefSerializer, False),
-        "chair": (ParticipantBriefSerializer, False),
-        **SOURCES,
-    }
+    host = ref(
+        ParticipantBriefSerializer,
+        slug_field="code",
+        allow_null=True,
+        help_text="The participant that hosted it (code); null for a virtual meeting.",
+    )
+    chair = ref(
+        ParticipantBriefSerializer,
+        slug_field="code",
+        allow_null=True,
+        help_text="The participant that chaired the KP that year (code); null if none did.",
+    )
+    sources = refs(SourceBriefSerializer, help_text=SOURCES_HELP)
 
     class Meta:
         model = m.Meeting
@@ -81,19 +92,20 @@ class ProposalSerializer(ShapedSerializer):
     """A proposal or decision, with each participant's stated position."""
 
     url = serializers.HyperlinkedIdentityField(view_name="v1:proposal-detail", lookup_field="slug")
-    meeting = slug(help_text="The meeting it was tabled at (slug), or null.")
-    tabled_by = codes(help_text="Participants that tabled it (codes).")
+    meeting = ref(
+        MeetingBriefSerializer,
+        allow_null=True,
+        help_text="The meeting it was tabled at (slug), or null.",
+    )
+    tabled_by = refs(
+        ParticipantBriefSerializer, slug_field="code", help_text="Participants that tabled it."
+    )
     topics = slugs(help_text="What it is about.")
     positions = PositionSerializer(many=True, read_only=True)
     tally = serializers.SerializerMethodField(
         help_text="Positions counted by kind; derived from `positions`, never stored."
     )
-    sources = slugs()
-    expandable = {
-        "meeting": (MeetingBriefSerializer, False),
-        "tabled_by": (ParticipantBriefSerializer, True),
-        **SOURCES,
-    }
+    sources = refs(SourceBriefSerializer, help_text=SOURCES_HELP)
 
     class Meta:
         model = m.Proposal

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from api import models as m
 
-from .base import COMMON_FIELDS, ShapedSerializer, code, slug, slugs
+from .base import COMMON_FIELDS, ShapedSerializer, ref, slugs
 from .briefs import (
     MeetingBriefSerializer,
     OrganisationBriefSerializer,
@@ -36,21 +36,34 @@ class StatementSerializer(ShapedSerializer):
     citation = serializers.SerializerMethodField(
         help_text="One line to paste: speaker, source title, publisher, date, URL."
     )
-    speaker = slug(help_text="Who spoke (person slug); null when the source names nobody.")
-    organisation = slug(help_text="The speaker's organisation then (slug), or null.")
-    participant = code(help_text="The participant the speaker spoke for (code), or null.")
-    meeting = slug(help_text="The meeting it was said at or about (slug), or null.")
-    proposal = slug(help_text="The proposal it was about (slug), or null.")
+    speaker = ref(
+        PersonBriefSerializer,
+        allow_null=True,
+        help_text="Who spoke (slug); null when the source names nobody.",
+    )
+    organisation = ref(
+        OrganisationBriefSerializer,
+        allow_null=True,
+        help_text="The speaker's organisation then (slug), or null.",
+    )
+    participant = ref(
+        ParticipantBriefSerializer,
+        allow_null=True,
+        slug_field="code",
+        help_text="The participant the speaker spoke for (code), or null.",
+    )
+    meeting = ref(
+        MeetingBriefSerializer,
+        allow_null=True,
+        help_text="The meeting it was said at or about (slug), or null.",
+    )
+    proposal = ref(
+        ProposalBriefSerializer,
+        allow_null=True,
+        help_text="The proposal it was about (slug), or null.",
+    )
     topics = slugs(help_text="What it is about.")
-    source = slug(help_text="The source that prints the words (slug).")
-    expandable = {
-        "speaker": (PersonBriefSerializer, False),
-        "organisation": (OrganisationBriefSerializer, False),
-        "participant": (ParticipantBriefSerializer, False),
-        "meeting": (MeetingBriefSerializer, False),
-        "proposal": (ProposalBriefSerializer, False),
-        "source": (SourceBriefSerializer, False),
-    }
+    source = ref(SourceBriefSerializer, help_text="The source that prints the words (slug).")
 
     class Meta:
         model = m.Statement

@@ -4,13 +4,8 @@ from rest_framework import serializers
 
 from api import models as m
 
-from .base import COMMON_FIELDS, ShapedSerializer, code, slug, slugs
+from .base import COMMON_FIELDS, ShapedSerializer, ref, refs, slug
 from .briefs import ParticipantBriefSerializer, SourceBriefSerializer
-
-EXPANDABLE = {
-    "participant": (ParticipantBriefSerializer, False),
-    "sources": (SourceBriefSerializer, True),
-}
 
 
 class StatisticReportSerializer(serializers.ModelSerializer):
@@ -26,12 +21,16 @@ class ProductionSerializer(ShapedSerializer):
     """Rough-diamond production of a participant (or, participant null, the world) in a year."""
 
     url = serializers.HyperlinkedIdentityField(view_name="v1:production-detail")
-    participant = code(help_text="The participant (code); null for the KP's published world total.")
+    participant = ref(
+        ParticipantBriefSerializer,
+        allow_null=True,
+        slug_field="code",
+        help_text="The participant (code); null for the KP's published world total.",
+    )
     reports = StatisticReportSerializer(
         many=True, read_only=True, help_text="What each source reported, conflicts included."
     )
-    sources = slugs()
-    expandable = EXPANDABLE
+    sources = refs(SourceBriefSerializer, help_text="The public sources that back the record.")
 
     class Meta:
         model = m.Production

@@ -1,0 +1,233 @@
+"""/api/v1/chairmanships/: who chaired the KP each year, filtered, ordered, shaped and looked up."""
+
+import csv
+import datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from api import models as m
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/chairmanships/"
+REFERENCE = Path(settings.BASE_DIR) / "fixtures" / "reference"
+GRADES = {"V": "verified", "S": "single_source", "U": "uncertain"}
+
+
+def rows() -> list[dict[str, str]]:
+    with (REFERENCE / "kp-chairmanships.csv").open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def years(client, **params) -> list[int]:
+    """The years a list request returns, in the order served (every page at once)."""
+    response = client.get(LIST, {"page_size": 1000, **params})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["count"] == len(body["results"])
+    return [item["year"] for item in body["results"]]
+
+
+def refused(response, parameter: str) -> None:
+    """A 400 problem that names the parameter that was wrong."""
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == 400
+    assert parameter in body["errors"], body
+    assert parameter in body["detail"]
+
+
+def stamp(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+def test_the_list_holds_one_chairmanship_per_year_2003_to_2026_in_year_order(client):
+    assert years(client) == list(range(2003, 2027))
+
+
+def test_chair_lists_the_years_a_participant_chaired(client):
+    assert years(client, chair="AE") == [2016, 2024, 2025]
+    assert years(client, chair="AE,EU") == [2007, 2016, 2018, 2024, 2025]
+
+
+def test_chair_codes_are_case_insensitive(client):
+    assert years(client, chair="cd") == [2011]
+    assert years(client, chair="Cd") == [2011]
+
+
+def test_chair_leaves_out_years_chaired_by_others(client):
+    chaired_by_canada = years(client, chair="CA")
+    assert chaired_by_canada == [2004]
+    assert 2011 not in chaired_by_canada
+
+
+def test_an_unknown_chair_code_is_a_400_naming_chair(client):
+    refused(client.get(LIST, {"chair": "XX"}), "chair")
+
+
+def test_vice_chair_lists_the_years_a_participant_was_vice_chair(client):
+    assert years(client, vice_chair="ru") == [2004, 2019]
+    assert years(client, vice_chair="AE") == [2015, 2023]
+
+
+def test_vice_chair_drops_years_the_participant_only_chaired(client):
+    # Russia chaired in 2005 and 2021 but was vice-chair only in 2004 and 2019.
+    assert 2005 not in years(client, vice_chair="RU")
+    assert 2021 not in years(client, vice_chair="RU")
+
+
+def test_an_unknown_vice_chair_code_is_a_400_naming_vice_chair(client):
+    refused(client.get(LIST, {"vice_chair": "ZZ"}), "vice_chair")
+
+
+def test_year_after_and_year_before_include_their_bounds(client):
+    assert years(client, year_after=2024) == [2024, 2025, 2026]
+    assert years(client, year_before=2004) == [2003, 2004]
+    assert years(client, year_after=2010, year_before=2012) == [2010, 2011, 2012]
+
+
+def test_year_bounds_that_cross_leave_nothing(client):
+    assert years(client, year_after=2020, year_before=2019) == []
+
+
+@pytest.mark.parametrize("parameter", ["year_after", "year_before"])
+@pytest.mark.parametrize("value", ["99999999999999", "-1", "twenty", "2011.5"])
+def test_a_year_that_is_not_a_plausible_year_is_a_400_naming_it(client, parameter, value):
+    refused(client.get(LIST, {parameter: value}), parameter)
+
+
+def test_confidence_keeps_only_the_grades_asked_for(client):
+    expected = {int(row["year"]): GRADES[row["confidence"]] for row in rows()}
+    assert years(client, confidence="uncertain") == [2008]
+    assert years(client, confidence="single_source,uncertain") == sorted(
+        year for year, grade in expected.items() if grade in {"single_source", "uncertain"}
+    )
+    verified = years(client, confidence="verified")
+    assert 2011 in verified
+    assert 2008 not in verified
+    assert 2026 not in verified
+
+
+def test_an_unknown_confidence_grade_is_a_400_naming_confidence(client):
+    refused(client.get(LIST, {"confidence": "certain"}), "confidence")
+
+
+def test_updated_since_keeps_what_changed_at_or_after_the_moment_and_drops_the_rest(client):
+    m.Chairmanship.objects.update(updated_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    m.Chairmanship.objects.filter(year=2011).update(
+        updated_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    )
+    assert years(client, updated_since="2023-06-01T00:00:00Z") == [2011]
+    assert years(client, updated_since="2024-01-01T00:00:00Z") == [2011]
+    assert years(client, updated_since="2024-01-01T00:00:01Z") == []
+    # 23:30 at UTC-1 is 00:30 UTC on 1 January: after the change, so nothing is left.
+    assert years(client, updated_since="2023-12-31T23:30:00-01:00") == []
+    assert len(years(client, updated_since="2019-12-31T00:00:00Z")) == 24
+
+
+def test_an_updated_since_that_is_not_a_moment_is_a_400_naming_it(client):
+    refused(client.get(LIST, {"updated_since": "last tuesday"}), "updated_since")
+
+
+def test_ordering_by_year_goes_both_ways(client):
+    assert years(client, ordering="year") == list(range(2003, 2027))
+    assert years(client, ordering="-year") == list(range(2026, 2002, -1))
+
+
+def test_an_unknown_ordering_is_a_400_naming_ordering(client):
+    refused(client.get(LIST, {"ordering": "chair"}), "ordering")
+    refused(client.get(LIST, {"ordering": "-nonsense"}), "ordering")
+
+
+def test_a_misspelt_filter_is_refused_rather_than_ignored(client):
+    response = client.get(LIST, {"chiar": "CD"})
+    refused(response, "chiar")
+    assert "chair" in response.json()["errors"]["chiar"][0]
+
+
+def test_fields_returns_only_the_fields_asked_for(client):
+    response = client.get(LIST, {"fields": "year,chair", "chair": "CD"})
+    assert response.status_code == 200
+    assert response.json()["results"] == [{"year": 2011, "chair": "CD"}]
+    detail = client.get(f"{LIST}2011/", {"fields": "chair_person,url"})
+    assert detail.json() == {
+        "chair_person": "mathieu-yamba",
+        "url": "http://testserver/api/v1/chairmanships/2011/",
+    }
+
+
+def test_an_unknown_field_is_a_400_naming_fields(client):
+    refused(client.get(LIST, {"fields": "year,president"}), "fields")
+    refused(client.get(f"{LIST}2011/", {"fields": "president"}), "fields")
+
+
+def test_expand_turns_chair_and_chair_person_into_brief_objects_with_their_url(client):
+    response = client.get(f"{LIST}2011/", {"expand": "chair,chair_person"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["chair"] == {
+        "code": "CD",
+        "name": "Democratic Republic of the Congo",
+        "kind": "state",
+        "url": "http://testserver/api/v1/participants/CD/",
+    }
+    assert body["chair_person"] == {
+        "slug": "mathieu-yamba",
+        "name": m.Person.objects.get(slug="mathieu-yamba").name,
+        "url": "http://testserver/api/v1/people/mathieu-yamba/",
+    }
+    assert body["vice_chair"] == "US"  # not asked for: still a code
+
+
+def test_expand_works_on_the_list_and_leaves_a_missing_chair_null(client):
+    response = client.get(LIST, {"expand": "chair,vice_chair", "year_after": 2020})
+    assert response.status_code == 200
+    by_year = {item["year"]: item for item in response.json()["results"]}
+    assert by_year[2020]["chair"] is None
+    assert by_year[2020]["vice_chair"] is None
+    assert by_year[2021]["chair"]["url"] == "http://testserver/api/v1/participants/RU/"
+    assert by_year[2021]["vice_chair"]["code"] == "BW"
+
+
+def test_an_unknown_expand_is_a_400_naming_expand(client):
+    refused(client.get(LIST, {"expand": "chair,president"}), "expand")
+    refused(client.get(f"{LIST}2011/", {"expand": "note"}), "expand")
+
+
+def test_an_unknown_year_is_a_404_problem(client):
+    response = client.get(f"{LIST}1999/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/problem+json")
+    body = response.json()
+    assert set(body) == {"type", "title", "status", "detail"}
+    assert (body["status"], body["title"]) == (404, "Not Found")
+    assert body["type"]
+    assert body["detail"]
+
+
+def test_the_2011_chairmanship_is_served_in_full(client):
+    chairmanship = m.Chairmanship.objects.get(year=2011)
+    (row,) = [row for row in rows() if row["year"] == "2011"]
+    urls = row["sources"].split()
+    sources = sorted(m.Source.objects.filter(url__in=urls).values_list("slug", flat=True))
+    assert len(sources) == len(urls)
+
+    response = client.get(f"{LIST}2011/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "year": 2011,
+        "url": "http://testserver/api/v1/chairmanships/2011/",
+        "chair": "CD",
+        "chair_person": "mathieu-yamba",
+        "vice_chair": "US",
+        "sources": sources,
+        "confidence": "verified",
+        "note": row["note"],
+        "created_at": stamp(chairmanship.created_at),
+        "updated_at": stamp(chairmanship.updated_at),
+    }

@@ -1,0 +1,289 @@
+"""/api/v1/people/: people named in the record, with their roles over time."""
+
+import csv
+import datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from api import models as m
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/people/"
+REFERENCE = Path(settings.BASE_DIR) / "fixtures" / "reference"
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    with (REFERENCE / name).open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def slugs(client, query: str = "") -> list[str]:
+    """The slugs a list request returns, in order, from a page big enough for all of them."""
+    separator = "&" if query else ""
+    response = client.get(f"{LIST}?{query}{separator}page_size=1000")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["count"] == len(body["results"])
+    return [item["slug"] for item in body["results"]]
+
+
+def problem(response, status: int, parameter: str | None = None) -> dict:
+    """Assert an RFC 9457 problem of that status, naming `parameter` if given."""
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == status
+    assert isinstance(body["type"], str) and body["title"] and body["detail"]
+    if parameter is not None:
+        assert parameter in body["errors"], body
+    return body
+
+
+def stamp(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+def source_slugs(*urls: str) -> list[str]:
+    return sorted({m.Source.objects.get(url=url).slug for url in urls})
+
+
+def members_of(organisation: str) -> set[str]:
+    return set(
+        m.Person.objects.filter(affiliations__organisation__slug=organisation).values_list(
+            "slug", flat=True
+        )
+    )
+
+
+def test_list_holds_every_person_of_the_reference_in_slug_order(client):
+    listed = slugs(client)
+    assert {row["slug"] for row in rows("kp-people.csv")} <= set(listed)
+    assert listed == sorted(listed)
+    assert len(listed) == len(set(listed))
+
+
+# --- organisation -------------------------------------------------------------------------------
+
+
+def test_organisation_filter_takes_a_slug_in_any_case_and_keeps_its_people(client):
+    listed = slugs(client, "organisation=IPIS")
+    assert "hans-merket" in listed
+    assert "rob-bates" not in listed  # a JCK writer
+    assert set(listed) == members_of("ipis")
+
+
+def test_organisation_filter_lists_each_person_once_however_many_roles_they_held(client):
+    listed = slugs(client, "organisation=world-diamond-council")
+    # Edward Asscher and Stéphane Fischler each held two WDC roles.
+    assert listed.count("edward-asscher") == listed.count("stephane-fischler") == 1
+    assert {"eli-izhakoff", "avi-paz", "andrey-polyakov", "feriel-zerouki"} <= set(listed)
+    assert "hans-merket" not in listed
+
+
+def test_organisation_filter_takes_several_slugs(client):
+    listed = slugs(client, "organisation=ipis,JCK")
+    assert {"hans-merket", "rob-bates"} <= set(listed)
+    assert set(listed) == members_of("ipis") | members_of("jck")
+    assert "feriel-zerouki" not in listed
+
+
+def test_an_unknown_organisation_is_a_400_naming_organisation(client):
+    body = problem(client.get(f"{LIST}?organisation=ipis,no-such-body"), 400, "organisation")
+    assert "no-such-body" in body["errors"]["organisation"][0]
+
+
+# --- updated_since and confidence ---------------------------------------------------------------
+
+
+def test_updated_since_keeps_only_people_changed_at_or_after_the_moment(client):
+    changed = datetime.datetime(2099, 1, 1, 12, 0, tzinfo=datetime.UTC)
+    m.Person.objects.filter(slug="hans-merket").update(updated_at=changed)
+    assert slugs(client, "updated_since=2099-01-01T12:00:00Z") == ["hans-merket"]
+    assert slugs(client, "updated_since=2099-01-01T12:00:01Z") == []
+
+
+def test_a_malformed_updated_since_is_a_400_naming_it(client):
+    problem(client.get(f"{LIST}?updated_since=not-a-moment"), 400, "updated_since")
+
+
+def test_confidence_filter_keeps_only_those_grades(client):
+    # The people file grades nothing: every person is single_source until an editor says more.
+    m.Person.objects.filter(slug="eli-izhakoff").update(confidence="uncertain")
+    assert slugs(client, "confidence=uncertain") == ["eli-izhakoff"]
+    listed = slugs(client, "confidence=verified,single_source")
+    assert "eli-izhakoff" not in listed
+    assert "hans-merket" in listed
+
+
+def test_an_unknown_confidence_is_a_400_naming_confidence(client):
+    problem(client.get(f"{LIST}?confidence=likely"), 400, "confidence")
+
+
+# --- search and ordering ------------------------------------------------------------------------
+
+
+def test_search_finds_people_by_name_or_slug(client):
+    assert slugs(client, "search=merket") == ["hans-merket"]
+    assert slugs(client, "search=hans%20MERKET") == ["hans-merket"]
+    assert slugs(client, "search=no-such-person") == []
+
+
+def test_ordering_by_name_both_directions(client):
+    names = dict(
+        m.Person.objects.filter(slug__in=members_of("world-diamond-council")).values_list(
+            "slug", "name"
+        )
+    )
+    by_name = sorted(names, key=names.get)
+    assert by_name[:2] == ["andrey-polyakov", "avi-paz"]
+    query = "organisation=world-diamond-council&ordering="
+    assert slugs(client, query + "name") == by_name
+    assert slugs(client, query + "-name") == by_name[::-1]
+
+
+def test_ordering_by_slug_descending(client):
+    listed = slugs(client, "ordering=-slug")
+    assert listed == sorted(listed, reverse=True)
+
+
+def test_an_unknown_ordering_is_a_400_naming_ordering(client):
+    body = problem(client.get(f"{LIST}?ordering=organisation"), 400, "ordering")
+    assert "organisation" in body["errors"]["ordering"][0]
+
+
+# --- fields and expand --------------------------------------------------------------------------
+
+
+def test_fields_returns_only_those_keys(client):
+    response = client.get(f"{LIST}?fields=slug,name&search=merket")
+    assert response.json()["results"] == [{"slug": "hans-merket", "name": "Hans Merket"}]
+    detail = client.get(f"{LIST}rob-bates/?fields=name")
+    assert detail.json() == {"name": "Rob Bates"}
+
+
+def test_an_unknown_field_is_a_400_naming_fields(client):
+    problem(client.get(f"{LIST}?fields=slug,organisation"), 400, "fields")
+    problem(client.get(f"{LIST}hans-merket/?fields=role"), 400, "fields")
+
+
+def test_expand_sources_gives_each_source_in_brief_with_its_url(client):
+    (row,) = [row for row in rows("kp-people.csv") if row["slug"] == "silvio-gonzato"]
+    (url,) = row["sources"].split()
+    source = m.Source.objects.get(url=url)
+    response = client.get(f"{LIST}silvio-gonzato/?expand=sources&fields=sources")
+    assert response.json() == {
+        "sources": [
+            {
+                "slug": source.slug,
+                "title": source.title,
+                "publisher": source.publisher,
+                "published_on": source.published_on and source.published_on.isoformat(),
+                "published_on_precision": source.published_on_precision,
+                "url": url,
+                "api_url": f"http://testserver/api/v1/sources/{source.slug}/",
+            }
+        ]
+    }
+
+
+def test_expand_sources_in_a_list(client):
+    response = client.get(f"{LIST}?search=merket&expand=sources&fields=slug,sources")
+    (person,) = response.json()["results"]
+    assert person["sources"]
+    assert all(source["api_url"].startswith("http://testserver/") for source in person["sources"])
+
+
+def test_an_unknown_expand_is_a_400_naming_expand(client):
+    problem(client.get(f"{LIST}?expand=affiliations"), 400, "expand")
+    problem(client.get(f"{LIST}hans-merket/?expand=organisation"), 400, "expand")
+
+
+def test_list_query_count_grows_neither_with_the_page_size_nor_with_expand(client):
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(f"{LIST}?page_size=2").status_code == 200
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(f"{LIST}?page_size=100").status_code == 200
+    with CaptureQueriesContext(connection) as expanded:
+        assert client.get(f"{LIST}?page_size=100&expand=sources").status_code == 200
+    assert len(small) == len(large) == len(expanded)
+
+
+# --- identifiers, 404 and unknown parameters ----------------------------------------------------
+
+
+def test_person_slugs_are_case_insensitive(client):
+    response = client.get(f"{LIST}Hans-Merket/")
+    assert response.status_code == 200
+    assert response.json()["slug"] == "hans-merket"
+    assert response.json()["url"] == "http://testserver/api/v1/people/hans-merket/"
+
+
+def test_an_unknown_slug_is_a_404_problem(client):
+    body = problem(client.get(f"{LIST}no-such-person/"), 404)
+    assert set(body) == {"type", "title", "status", "detail"}
+    assert body["title"] == "Not Found"
+    assert "no-such-person" in body["detail"]
+
+
+def test_a_slug_with_characters_no_slug_has_is_a_404_problem(client):
+    body = problem(client.get(f"{LIST}hans_merket/"), 404)
+    assert set(body) == {"type", "title", "status", "detail"}
+
+
+def test_an_unknown_query_parameter_is_a_400_naming_it(client):
+    problem(client.get(f"{LIST}?organization=ipis"), 400, "organization")
+
+
+# --- detail bodies ------------------------------------------------------------------------------
+
+
+def test_affiliations_run_in_order_of_start_with_unknown_starts_last_on_every_database(client):
+    # Abbey Chikane chaired the KP for South Africa (start unknown, ended Oct 2003) and was
+    # KP Monitor from Nov 2009. Nulls sort last everywhere in this API, so that a record reads
+    # the same on PostgreSQL and on SQLite.
+    body = client.get(f"{LIST}abbey-chikane/").json()
+    assert [
+        (role["organisation"], role["participant"], role["role"], role["start"])
+        for role in body["affiliations"]
+    ] == [
+        ("kimberley-process", None, "KP Monitor (Marange, Zimbabwe)", "2009-11-01"),
+        (None, "ZA", "KP chair", None),
+    ]
+
+
+def test_detail_of_silvio_gonzato_is_the_whole_record(client):
+    (person,) = [row for row in rows("kp-people.csv") if row["slug"] == "silvio-gonzato"]
+    (role,) = [row for row in rows("kp-affiliations.csv") if row["person"] == "silvio-gonzato"]
+    record = m.Person.objects.get(slug="silvio-gonzato")
+    response = client.get(f"{LIST}silvio-gonzato/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "slug": "silvio-gonzato",
+        "url": "http://testserver/api/v1/people/silvio-gonzato/",
+        "name": "Silvio Gonzato",
+        "affiliations": [
+            {
+                "organisation": None,  # a role in a participant's government, not an organisation
+                "participant": "EU",
+                "role": "spoke for the EU at the UN's KP meeting",
+                "start": None,
+                "start_precision": None,
+                "end": None,
+                "end_precision": None,
+                "note": role["note"],
+                "confidence": "single_source",  # the affiliations file grades nothing
+                "sources": source_slugs(*role["sources"].split()),
+            }
+        ],
+        "sources": source_slugs(*person["sources"].split()),
+        "confidence": "single_source",  # and neither does the people file
+        "note": person["note"],
+        "created_at": stamp(record.created_at),
+        "updated_at": stamp(record.updated_at),
+    }

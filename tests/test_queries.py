@@ -1,0 +1,95 @@
+"""Every list and detail runs a fixed number of queries, whatever the page size or `expand=`."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from api import models as m
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, path: str, **params) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, params)
+    assert response.status_code == 200, response.content[:300]
+    return len(captured)
+
+
+@pytest.fixture
+def many():
+    """At least 200 rows in every collection, each with references and sources to load."""
+    shared = {"participant": f.ParticipantFactory(), "speaker": f.PersonFactory()}
+    meeting = f.MeetingFactory(host=shared["participant"], chair=shared["participant"])
+    f.ParticipantFactory.create_batch(200 - m.Participant.objects.count() + 10)
+    f.OrganisationFactory.create_batch(200)
+    f.PersonFactory.create_batch(200 - m.Person.objects.count() + 10)
+    f.BlocFactory.create_batch(200, members=[shared["participant"]])
+    f.ChairmanshipFactory.create_batch(
+        200, chair=shared["participant"], vice_chair=shared["participant"],
+        chair_person=shared["speaker"],
+    )  # fmt: skip
+    f.MeetingFactory.create_batch(200, host=shared["participant"], chair=shared["participant"])
+    opponent = f.ParticipantFactory()
+    f.ProposalFactory.create_batch(
+        200, meeting=meeting, positions=[shared["participant"], opponent]
+    )
+    f.StatementFactory.create_batch(
+        200, speaker=shared["speaker"], participant=shared["participant"], meeting=meeting
+    )
+    for year in range(1800, 2000):
+        f.ProductionFactory(participant=shared["participant"], year=year)
+        f.TradeFactory(participant=shared["participant"], year=year)
+
+
+# (path, fields that can be expanded, queries a list costs)
+COLLECTIONS = [
+    ("/api/v1/participants/", "blocs,sources", 7),
+    ("/api/v1/organisations/", "sources", 3),
+    ("/api/v1/people/", "sources", 5),
+    ("/api/v1/blocs/", "members,sources", 4),
+    ("/api/v1/chairmanships/", "chair,chair_person,vice_chair,sources", 3),
+    ("/api/v1/meetings/", "host,chair,sources", 3),
+    ("/api/v1/proposals/", "meeting,tabled_by,sources", 7),
+    ("/api/v1/statements/", "speaker,organisation,participant,meeting,proposal,source", 3),
+    ("/api/v1/sources/", "", 2),
+    ("/api/v1/production/", "participant,sources", 4),
+    ("/api/v1/trade/", "participant,sources", 4),
+]
+
+
+def test_a_list_costs_the_same_queries_for_10_or_200_rows_and_with_expand(client, many):
+    measured, expected = {}, {}
+    for path, expand, count in COLLECTIONS:
+        expected[path] = (count, count, count)
+        measured[path] = (
+            queries(client, path, page_size=10),
+            queries(client, path, page_size=200),
+            queries(client, path, page_size=200, expand=expand) if expand else count,
+        )
+    assert measured == expected
+
+
+DETAILS = [
+    ("/api/v1/participants/CF/", 6),
+    ("/api/v1/organisations/ipis/", 2),
+    ("/api/v1/people/hans-merket/", 4),
+    ("/api/v1/blocs/western-bloc/", 3),
+    ("/api/v1/chairmanships/2011/", 2),
+    ("/api/v1/meetings/2022-intersessional-kasane/", 2),
+    ("/api/v1/proposals/2022-kasane-russia-agenda-item/", 6),
+    ("/api/v1/sources/jckonline-editorial-article-kimberley-process-no-longer-works/", 1),
+]
+
+
+@pytest.mark.parametrize(("path", "expected"), DETAILS)
+def test_a_detail_costs_a_fixed_number_of_queries(client, path, expected):
+    assert queries(client, path) == expected
+
+
+def test_statement_and_figure_details_cost_a_fixed_number_of_queries(client):
+    statement = m.Statement.objects.filter(speaker__slug="hans-merket").first()
+    assert queries(client, f"/api/v1/statements/{statement.pk}/", expand="speaker,source") == 2
+    figure = m.Production.objects.filter(participant__code="BW").first()
+    assert queries(client, f"/api/v1/production/{figure.pk}/", expand="participant,sources") == 3

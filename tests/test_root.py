@@ -1,0 +1,97 @@
+"""The entry points: the API root, the schema and docs served offline, CORS, ETags and 304s."""
+
+import re
+
+import pytest
+from django.db.models import Max
+
+from api import models as m
+
+pytestmark = pytest.mark.django_db
+
+COLLECTIONS = ["participants", "organisations", "people", "blocs", "chairmanships", "meetings",
+               "proposals", "statements", "sources", "production", "trade"]  # fmt: skip
+
+
+def test_the_root_links_every_collection_and_describes_the_dataset(client):
+    body = client.get("/api/v1/").json()
+    assert list(body["collections"]) == COLLECTIONS
+    for name, url in body["collections"].items():
+        assert url == f"http://testserver/api/v1/{name}/"
+        assert client.get(url).status_code == 200
+    latest = max(
+        model.objects.aggregate(latest=Max("updated_at"))["latest"]
+        for model in (m.Participant, m.Statement, m.Source, m.Production, m.StatisticReport)
+    )
+    assert body["last_updated"] == latest.isoformat().replace("+00:00", "Z")
+    assert body["version"] == latest.strftime("%Y%m%dT%H%M%S.%fZ")
+    assert body["licence"] == {
+        "name": "CC BY 4.0",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    }
+    assert body["docs"] == "http://testserver/api/docs/"
+    assert body["schema"] == "http://testserver/api/schema/"
+
+
+def test_the_dataset_version_changes_when_a_record_changes(client):
+    before = client.get("/api/v1/").json()["version"]
+    meeting = m.Meeting.objects.get(slug="2022-intersessional-kasane")
+    meeting.note = meeting.note + " Checked again."
+    meeting.save()
+    after = client.get("/api/v1/").json()
+    assert after["version"] != before
+    assert after["last_updated"] == meeting.updated_at.isoformat().replace("+00:00", "Z")
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
+def test_the_docs_are_served_by_the_app_with_no_request_leaving_the_machine(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    addresses = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", html)
+    addresses += re.findall(r"""["'](https?://[^"']+)["']""", html)
+    assert addresses
+    for address in addresses:
+        assert not address.startswith(("http://", "https://", "//")) or address.startswith(
+            "http://testserver/"
+        ), address
+    for asset in (a for a in addresses if a.startswith("/static/")):
+        assert client.get(asset).status_code == 200, asset
+
+
+def test_reading_is_open_to_any_origin_without_credentials(client):
+    response = client.get("/api/v1/participants/", HTTP_ORIGIN="https://ngo.example.org")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response
+    preflight = client.options(
+        "/api/v1/statements/",
+        HTTP_ORIGIN="https://ngo.example.org",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+    )
+    assert preflight.status_code == 200
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/statements/?participant=CF", "/api/v1/participants/ZA/", "/api/v1/"]
+)
+def test_lists_and_details_carry_an_etag_and_answer_304_when_unchanged(client, path):
+    first = client.get(path)
+    etag = first["ETag"]
+    assert re.fullmatch(r'(W/)?"[0-9a-f]+"', etag)
+    again = client.get(path, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert client.get(path, HTTP_IF_NONE_MATCH='"stale"').status_code == 200
+
+
+def test_the_etag_changes_when_the_record_changes(client):
+    etag = client.get("/api/v1/participants/ZA/")["ETag"]
+    participant = m.Participant.objects.get(code="ZA")
+    participant.note += " Checked again."
+    participant.save()
+    response = client.get("/api/v1/participants/ZA/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and response["ETag"] != etag
+
+
+def test_responses_vary_on_accept_so_caches_keep_formats_apart(client):
+    assert "Accept" in client.get("/api/v1/participants/")["Vary"]

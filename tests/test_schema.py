@@ -1,0 +1,122 @@
+"""The OpenAPI schema is valid, documents every filter, and real responses match it."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from openapi_core import Config, OpenAPI
+from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
+
+from api import models as m
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def schema(django_db_blocker):
+    from django.test import Client
+
+    with django_db_blocker.unblock():
+        response = Client().get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_the_schema_validates_without_a_warning(tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yaml"))
+    assert (tmp_path / "s.yaml").read_text().startswith("openapi: 3")
+
+
+def test_the_schema_is_served_as_yaml_by_default_and_json_on_request(client):
+    assert client.get("/api/schema/")["Content-Type"].startswith("application/vnd.oai.openapi")
+    assert client.get("/api/schema/", {"format": "json"}).json()["openapi"].startswith("3")
+
+
+def test_every_filter_is_documented_with_a_description(schema):
+    participants = schema["paths"]["/api/v1/participants/"]["get"]["parameters"]
+    documented = {parameter["name"]: parameter for parameter in participants}
+    for name in ("as_of", "status", "bloc", "kind", "region", "joined_after", "joined_before",
+                 "updated_since", "confidence", "fields", "expand", "ordering", "search", "page",
+                 "page_size"):  # fmt: skip
+        assert name in documented, name
+        assert documented[name].get("description"), name
+    status = documented["status"]["schema"]
+    assert (
+        status["type"] == "array"
+        or status.get("enum")
+        or "active" in documented["status"]["description"]
+    )
+
+
+def test_enums_nullability_and_problem_responses_are_in_the_schema(schema):
+    components = schema["components"]["schemas"]
+    assert components["ConfidenceEnum"]["enum"] == ["verified", "single_source", "uncertain"]
+    assert components["Participant"]["properties"]["iso3"]["nullable"] is True
+    detail = schema["paths"]["/api/v1/participants/{code}/"]["get"]["responses"]
+    assert "application/problem+json" in detail["404"]["content"]
+    assert (
+        "application/problem+json"
+        in schema["paths"]["/api/v1/statements/"]["get"]["responses"]["400"]["content"]
+    )
+
+
+def statement_id() -> str:
+    return str(m.Statement.objects.filter(speaker__slug="hans-merket").first().pk)
+
+
+def production_id() -> str:
+    return str(m.Production.objects.filter(participant__code="BW").first().pk)
+
+
+def trade_id() -> str:
+    return str(m.Trade.objects.exclude(certificates=None).first().pk)
+
+
+REQUESTS = [
+    ("/api/v1/", {}),
+    ("/api/v1/participants/", {"page_size": "100"}),
+    (
+        "/api/v1/participants/",
+        {"as_of": "2014-01-01", "status": "suspended", "expand": "blocs,sources"},
+    ),
+    ("/api/v1/participants/EU/", {}),
+    ("/api/v1/participants/CF/", {"expand": "blocs"}),
+    ("/api/v1/organisations/", {"page_size": "100"}),
+    ("/api/v1/organisations/ipis/", {"expand": "sources"}),
+    ("/api/v1/people/", {"page_size": "100"}),
+    ("/api/v1/people/hans-merket/", {}),
+    ("/api/v1/blocs/", {"expand": "members"}),
+    ("/api/v1/blocs/western-bloc/", {}),
+    ("/api/v1/chairmanships/", {"expand": "chair,chair_person,vice_chair"}),
+    ("/api/v1/chairmanships/2020/", {}),
+    ("/api/v1/meetings/", {"page_size": "100", "expand": "host,chair"}),
+    ("/api/v1/meetings/2021-intersessional-virtual/", {}),
+    ("/api/v1/proposals/", {"page_size": "100", "expand": "meeting,tabled_by"}),
+    ("/api/v1/proposals/2022-kasane-russia-agenda-item/", {}),
+    ("/api/v1/statements/", {"page_size": "200"}),
+    ("/api/v1/statements/", {"expand": "speaker,organisation,participant,meeting,proposal,source"}),
+    ("/api/v1/statements/{statement}/", {}),
+    ("/api/v1/sources/", {"page_size": "1000"}),
+    ("/api/v1/sources/jckonline-editorial-article-kimberley-process-no-longer-works/", {}),
+    ("/api/v1/production/", {"participant": "world,BW", "page_size": "1000"}),
+    ("/api/v1/production/{production}/", {"expand": "participant,sources"}),
+    ("/api/v1/trade/", {"page_size": "1000"}),
+    ("/api/v1/trade/{trade}/", {}),
+    # Errors: each must match its documented problem-details response.
+    ("/api/v1/participants/", {"kind": "planet"}),
+    ("/api/v1/participants/", {"typo": "1"}),
+    ("/api/v1/participants/XX/", {}),
+    ("/api/v1/statements/", {"page": "9999"}),
+    ("/api/v1/meetings/", {"fields": "nonsense"}),
+]
+
+
+@pytest.mark.parametrize(("path", "query"), REQUESTS)
+def test_real_responses_match_the_schema(client, schema, path, query):
+    path = path.format(statement=statement_id(), production=production_id(), trade=trade_id())
+    response = client.get(path, query)
+    assert response.status_code in {200, 400, 404}
+    config = Config(extra_media_type_deserializers={"application/problem+json": json.loads})
+    OpenAPI.from_dict(schema, config=config).validate_response(
+        DjangoOpenAPIRequest(response.wsgi_request), DjangoOpenAPIResponse(response)
+    )
