@@ -36,6 +36,16 @@ class StrictOrderingFilter(OrderingFilter):
         ]
         return [*ordering, *queryset.model._meta.ordering]
 
+    def get_schema_operation_parameters(self, view):
+        (parameter,) = super().get_schema_operation_parameters(view)
+        fields = ", ".join(view.ordering_fields)
+        default = ", ".join(_name(term) for term in view.queryset.model._meta.ordering)
+        parameter["description"] = (
+            f"Order by {fields}, comma-separated; prefix - to reverse. Nulls come last. "
+            f"Default order: {default}."
+        )
+        return [parameter]
+
 
 MAX_WORDS = 20
 
@@ -46,6 +56,13 @@ def search_words(request, param: str) -> list[str]:
     if len(words) > MAX_WORDS:
         raise exceptions.ValidationError({param: [f"Use at most {MAX_WORDS} words."]})
     return words
+
+
+def _name(term) -> str:
+    """An ordering term as a client writes it: `year`, or `start_date` for F("start_date")."""
+    if isinstance(term, str):
+        return term.split("__")[0]  # participant__code is ordering by participant
+    return f"-{term.expression.name}" if term.descending else term.expression.name
 
 
 class TextSearchFilter(SearchFilter):
