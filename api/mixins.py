@@ -1,11 +1,23 @@
-"""Behaviour every collection shares: strict query parameters and case-insensitive identifiers."""
+"""Behaviour every collection shares: strict query parameters, case-insensitive identifiers,
+and CSV or NDJSON streamed whole instead of paged."""
 
-from django.http import Http404
+import datetime
+import hashlib
+import itertools
+
+from django.http import Http404, HttpResponseNotModified, StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
 from rest_framework import exceptions, mixins, viewsets
+from rest_framework.renderers import JSONRenderer
 
-SHAPING = {"fields", "expand", "format"}
+from . import dataset
+from .renderers import CSVRenderer, NDJSONRenderer, columns, csv_lines, ndjson_lines
+
+SHAPING = {"fields", "expand", "format", "bom"}
 LISTING = {"page", "page_size", "ordering"}
+STREAMED = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson; charset=utf-8"}
+CHUNK = 2000
 
 
 class Collection(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -15,8 +27,46 @@ class Collection(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     returns unfiltered data; a repeated parameter or a NUL byte is a 400 too.
     """
 
+    renderer_classes = (JSONRenderer, CSVRenderer, NDJSONRenderer)
     # How an identifier in the URL is normalised: participant codes are upper case, slugs lower.
     lookup_case: str | None = "lower"
+
+    def list(self, request, *args, **kwargs):
+        """JSON in pages; CSV and NDJSON stream every matching row, in constant memory."""
+        format = request.accepted_renderer.format
+        if format not in STREAMED:
+            return super().list(request, *args, **kwargs)
+        bom = self.wants_bom()
+        _, version = dataset.state()
+        key = f"{version} {request.build_absolute_uri()} {format} {bom}"
+        etag = f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+            return HttpResponseNotModified(headers={"ETag": etag})
+        rows = self.rows(self.filter_queryset(self.get_queryset()))
+        if format == "csv":
+            lines = csv_lines(columns(self.get_serializer().fields), rows, bom)
+        else:
+            lines = ndjson_lines(rows)
+        response = StreamingHttpResponse((line.encode() for line in lines), STREAMED[format])
+        name = self.get_queryset().model._meta.verbose_name_plural
+        response["Content-Disposition"] = (
+            f'attachment; filename="{name}-{datetime.date.today():%Y-%m-%d}.{format}"'
+        )
+        response["ETag"] = etag
+        return response
+
+    def rows(self, queryset):
+        """Serialised rows, a chunk at a time, each chunk with its related records prefetched."""
+        records = queryset.iterator(chunk_size=CHUNK)
+        while chunk := list(itertools.islice(records, CHUNK)):
+            yield from self.get_serializer(chunk, many=True).data
+
+    def wants_bom(self) -> bool:
+        """`?bom=1` starts a CSV with a UTF-8 byte-order mark, for spreadsheets that need one."""
+        value = self.request.query_params.get("bom", "0").lower()
+        if value not in {"0", "1", "true", "false"}:
+            raise exceptions.ValidationError({"bom": ["Use 1 or 0."]})
+        return value in {"1", "true"}
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -15,6 +15,20 @@ ERRORS = {
 }
 
 
+TABLES = {
+    "text/csv": (
+        "Every matching row, no pages (a detail is one row): RFC 4180, UTF-8, one header row of "
+        "the JSON field names; lists joined with ;, nested objects as parent_child columns, "
+        "lists of objects as JSON; a text cell starting with = + - @ tab or CR is prefixed "
+        "with '."
+    ),
+    "application/x-ndjson": (
+        "Every matching row, no pages (a detail is one): one JSON object per line, the same "
+        "objects as the JSON results."
+    ),
+}
+
+
 class AutoSchema(openapi.AutoSchema):
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
@@ -32,6 +46,12 @@ class AutoSchema(openapi.AutoSchema):
                 description=f"Only these fields, comma-separated. Fields: {names}.",
             ),
             OpenApiParameter(
+                "bom",
+                bool,
+                description="With CSV: 1 starts the file with a UTF-8 byte-order mark, for "
+                "spreadsheets that need one.",
+            ),
+            OpenApiParameter(
                 "expand",
                 str,
                 description="Replace these references with the referenced records' brief form, "
@@ -41,6 +61,10 @@ class AutoSchema(openapi.AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
+        content = responses.get("200", {}).get("content", {})
+        for media_type, description in TABLES.items():
+            if media_type in content:
+                content[media_type] = {"schema": {"type": "string", "description": description}}
         if isinstance(self.view, Collection):
             for status, description in ERRORS.items():
                 response = self._get_response_for_code(

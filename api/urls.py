@@ -2,6 +2,7 @@
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter
+from rest_framework.urlpatterns import format_suffix_patterns
 
 from . import views
 
@@ -22,5 +23,6 @@ collections = tuple((prefix, basename) for prefix, _, basename in router.registr
 
 urlpatterns = [
     path("", views.RootView.as_view(collections=collections), name="root"),
-    *router.urls,
+    # `/statements.csv` and `/statements/5.ndjson` as well as `?format=` and `Accept`.
+    *format_suffix_patterns(router.urls, allowed=["json", "csv", "ndjson"]),
 ]

@@ -1,6 +1,6 @@
 """The read API: one declarative ViewSet per collection, and the API root."""
 
-from django.db.models import F, Max, Prefetch
+from django.db.models import F, Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from . import filtersets
+from . import dataset, filtersets
 from . import models as m
 from . import serializers as s
 from .backends import StatementSearchFilter, StrictOrderingFilter
@@ -192,19 +192,6 @@ class TradeViewSet(ProductionViewSet):
     ordering_fields = ("year", "flow", "carats", "value_usd", "certificates")
 
 
-DATASET_MODELS = (m.Participant, m.StatusPeriod, m.Organisation, m.Person, m.Affiliation, m.Bloc,
-                  m.Chairmanship, m.Meeting, m.Proposal, m.Position, m.Statement, m.Source,
-                  m.Production, m.Trade, m.StatisticReport)  # fmt: skip
-
-
-def last_updated():
-    """When any record last changed."""
-    stamps = [
-        model.objects.aggregate(latest=Max("updated_at"))["latest"] for model in DATASET_MODELS
-    ]
-    return max((stamp for stamp in stamps if stamp), default=None)
-
-
 class RootView(APIView):
     """The API root: a link to every collection, and what the dataset is."""
 
@@ -217,9 +204,8 @@ class RootView(APIView):
                 "name": serializers.CharField(),
                 "api_version": serializers.CharField(help_text="Version of this API: v1."),
                 "version": serializers.CharField(
-                    allow_null=True,
-                    help_text="Version of the dataset: the moment it last changed, in ISO 8601 "
-                    "basic format (UTC), e.g. 20261130T000654.123456Z.",
+                    help_text="Version of the dataset: changes whenever any record is created, "
+                    "changed or deleted."
                 ),
                 "last_updated": serializers.DateTimeField(
                     allow_null=True, help_text="When any record last changed."
@@ -234,12 +220,12 @@ class RootView(APIView):
         )
     )
     def get(self, request, format=None):
-        updated = last_updated()
+        updated, version = dataset.state()
         return Response(
             {
                 "name": "KP Data: the Kimberley Process governance record",
                 "api_version": "v1",
-                "version": f"{updated:%Y%m%dT%H%M%S.%fZ}" if updated else None,
+                "version": version,
                 "last_updated": updated,
                 "licence": LICENCE,
                 "docs": reverse("docs", request=request),

@@ -43,9 +43,9 @@ def test_a_repeated_parameter_is_a_400_asking_for_commas(client):
     assert body["errors"]["participant"] == ["Give it once; separate several values with commas."]
 
 
-def test_a_detail_takes_only_fields_expand_and_format(client):
+def test_a_detail_takes_only_shaping_parameters(client):
     body = problem(client.get("/api/v1/participants/ZA/", {"status": "active"}), 400)
-    assert body["errors"]["status"] == ["Unknown parameter. Allowed: expand, fields, format."]
+    assert body["errors"]["status"] == ["Unknown parameter. Allowed: bom, expand, fields, format."]
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,8 @@ pytestmark = pytest.mark.django_db
 def queries(client, path: str, **params) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path, params)
+        if response.streaming:
+            assert b"".join(response.streaming_content)
     assert response.status_code == 200, response.content[:300]
     return len(captured)
 
@@ -67,6 +69,18 @@ def test_a_list_costs_the_same_queries_for_10_or_200_rows_and_with_expand(client
             queries(client, path, page_size=10),
             queries(client, path, page_size=200),
             queries(client, path, page_size=200, expand=expand) if expand else count,
+        )
+    assert measured == expected
+
+
+def test_a_csv_or_ndjson_export_costs_the_same_queries_whatever_its_size(client, many):
+    # The dataset version (for the ETag) replaces the page count; the rest is a list's queries.
+    measured, expected = {}, {}
+    for path, _, count in COLLECTIONS:
+        expected[path] = (count, count)
+        measured[path] = (
+            queries(client, path, format="csv", confidence="single_source"),
+            queries(client, path, format="ndjson", confidence="verified,single_source,uncertain"),
         )
     assert measured == expected
 

@@ -79,6 +79,7 @@ class Trade(Figures):
 
     class Meta:
         ordering = ["year", "flow", "participant__code"]
+        verbose_name_plural = "trade"
         constraints = [
             models.UniqueConstraint(fields=["participant", "year", "flow"], name="trade_unique"),
             models.UniqueConstraint(

@@ -48,7 +48,7 @@ def plan(fixtures: Path = FIXTURES) -> Plan:
     governance.blocs(plan, "blocs.csv")
     statistics.figures(plan, "reference/kp-statistics.csv")
     statistics.reports(plan, "reference/kp-statistics-reports.csv")
-    plan.finish_sources(_host_kinds(plan, "source-hosts.csv"))
+    plan.finish_sources(host_kinds(plan, "source-hosts.csv"))
     plan.errors += unsourced(plan)
     return plan
 
@@ -65,7 +65,7 @@ def load(fixtures: Path = FIXTURES) -> dict[str, Counter]:
         raise ReferenceDataError([str(error)]) from error
 
 
-def _host_kinds(plan: Plan, filename: str) -> dict[str, str]:
+def host_kinds(plan: Plan, filename: str) -> dict[str, str]:
     """Which hosts publish news (or datasets): the kind of a source that its URL cannot tell."""
     kinds = {}
     for row in plan.rows(filename, {"host", "kind"}):

@@ -125,7 +125,7 @@ class Plan:
     def finish_sources(self, host_kinds: dict[str, str]) -> None:
         """Give every source its slug and kind, which follow from its URL and title alone."""
         records = self.records[Source]
-        bases = {url: _source_slug(url) for url in records}
+        bases = {url: source_slug(url) for url in records}
         taken = defaultdict(int)
         for base in bases.values():
             taken[base] += 1
@@ -133,17 +133,18 @@ class Plan:
             slug = bases[url]
             if taken[slug] > 1:
                 # Two URLs that read alike both get a short hash, whatever order they come in.
-                slug = f"{slug[:110]}-{hashlib.sha1(url.encode()).hexdigest()[:8]}"
+                slug = distinct_slug(slug, url)
             fields = record.fields
             fields["slug"] = slug
-            fields["kind"] = _source_kind(url, fields.get("title", ""), host_kinds)
+            fields["kind"] = source_kind(url, fields.get("title", ""), host_kinds)
             for name in ("title", "publisher", "author"):
                 fields.setdefault(name, "")
             fields.setdefault("published_on", None)
             fields.setdefault("published_on_precision", None)
 
 
-def _source_slug(url: str) -> str:
+def source_slug(url: str) -> str:
+    """A source's slug, from the words of its URL; see `distinct_slug` for URLs that read alike."""
     parts = urlsplit(url)
     host = (parts.hostname or "").removeprefix("www.")
     host = host.rsplit(".", 1)[0] if "." in host else host
@@ -152,7 +153,12 @@ def _source_slug(url: str) -> str:
     return slug or hashlib.sha1(url.encode()).hexdigest()[:12]
 
 
-def _source_kind(url: str, title: str, host_kinds: dict[str, str]) -> str:
+def distinct_slug(slug: str, url: str) -> str:
+    """The slug of a URL that reads like another one: shortened, plus a short hash of the URL."""
+    return f"{slug[:110]}-{hashlib.sha1(url.encode()).hexdigest()[:8]}"
+
+
+def source_kind(url: str, title: str, host_kinds: dict[str, str]) -> str:
     """The host decides for the press; otherwise the words of the URL and title do."""
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     if host in host_kinds:

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from api import models as m
 
-from .base import COMMON_FIELDS, ShapedSerializer, code, refs, slug, slugs
+from .base import COMMON_FIELDS, Link, ShapedSerializer, code, refs, slug, slugs
 from .briefs import BlocBriefSerializer, ParticipantBriefSerializer, SourceBriefSerializer
 
 
@@ -20,9 +20,7 @@ class StatusPeriodSerializer(serializers.ModelSerializer):
 class ParticipantSerializer(ShapedSerializer):
     """A state or regional organisation taking part in the KP."""
 
-    url = serializers.HyperlinkedIdentityField(
-        view_name="v1:participant-detail", lookup_field="code"
-    )
+    url = Link(view_name="v1:participant-detail", lookup_field="code")
     status = serializers.ChoiceField(
         choices=m.ParticipantStatus.choices,
         read_only=True,
@@ -54,9 +52,7 @@ class ParticipantSerializer(ShapedSerializer):
 class OrganisationSerializer(ShapedSerializer):
     """An observer, NGO, industry body, medium or agency."""
 
-    url = serializers.HyperlinkedIdentityField(
-        view_name="v1:organisation-detail", lookup_field="slug"
-    )
+    url = Link(view_name="v1:organisation-detail", lookup_field="slug")
     country = serializers.CharField(
         read_only=True,
         allow_null=True,
@@ -89,7 +85,7 @@ class AffiliationSerializer(serializers.ModelSerializer):
 class PersonSerializer(ShapedSerializer):
     """A person named in the record, with their roles over time."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="v1:person-detail", lookup_field="slug")
+    url = Link(view_name="v1:person-detail", lookup_field="slug")
     affiliations = AffiliationSerializer(many=True, read_only=True)
     sources = refs(SourceBriefSerializer, help_text="The public sources that back the record.")
 
@@ -101,7 +97,7 @@ class PersonSerializer(ShapedSerializer):
 class BlocSerializer(ShapedSerializer):
     """An informal group of participants."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="v1:bloc-detail", lookup_field="slug")
+    url = Link(view_name="v1:bloc-detail", lookup_field="slug")
     members = refs(
         ParticipantBriefSerializer,
         slug_field="code",

@@ -1,5 +1,6 @@
 """What every serializer shares: `?fields=` and `?expand=`, references by identifier, sources."""
 
+from django.urls import reverse
 from rest_framework import exceptions, serializers
 
 COMMON_FIELDS = ("confidence", "note", "created_at", "updated_at")
@@ -32,6 +33,18 @@ def ref(brief, slug_field: str = "slug", **kwargs) -> Reference:
 
 def refs(brief, slug_field: str = "slug", **kwargs) -> serializers.ManyRelatedField:
     return Reference(brief, slug_field=slug_field, read_only=True, many=True, **kwargs)
+
+
+class Link(serializers.HyperlinkedIdentityField):
+    """The record's absolute API address: canonical, whatever format the request asked for."""
+
+    def __init__(self, view_name: str, lookup_field: str = "pk", **kwargs):
+        kwargs.setdefault("help_text", "This record's address in the API.")
+        super().__init__(view_name=view_name, lookup_field=lookup_field, **kwargs)
+
+    def get_url(self, obj, view_name, request, format):
+        path = reverse(view_name, kwargs={self.lookup_url_kwarg: getattr(obj, self.lookup_field)})
+        return request.build_absolute_uri(path)
 
 
 class ShapedSerializer(serializers.ModelSerializer):

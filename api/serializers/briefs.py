@@ -4,11 +4,11 @@ from rest_framework import serializers
 
 from api import models as m
 
+from .base import Link
+
 
 class ParticipantBriefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="v1:participant-detail", lookup_field="code"
-    )
+    url = Link(view_name="v1:participant-detail", lookup_field="code")
 
     class Meta:
         model = m.Participant
@@ -16,9 +16,7 @@ class ParticipantBriefSerializer(serializers.ModelSerializer):
 
 
 class OrganisationBriefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="v1:organisation-detail", lookup_field="slug"
-    )
+    url = Link(view_name="v1:organisation-detail", lookup_field="slug")
 
     class Meta:
         model = m.Organisation
@@ -26,7 +24,7 @@ class OrganisationBriefSerializer(serializers.ModelSerializer):
 
 
 class PersonBriefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="v1:person-detail", lookup_field="slug")
+    url = Link(view_name="v1:person-detail", lookup_field="slug")
 
     class Meta:
         model = m.Person
@@ -34,7 +32,7 @@ class PersonBriefSerializer(serializers.ModelSerializer):
 
 
 class BlocBriefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="v1:bloc-detail", lookup_field="slug")
+    url = Link(view_name="v1:bloc-detail", lookup_field="slug")
 
     class Meta:
         model = m.Bloc
@@ -42,7 +40,7 @@ class BlocBriefSerializer(serializers.ModelSerializer):
 
 
 class MeetingBriefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="v1:meeting-detail", lookup_field="slug")
+    url = Link(view_name="v1:meeting-detail", lookup_field="slug")
 
     class Meta:
         model = m.Meeting
@@ -50,7 +48,7 @@ class MeetingBriefSerializer(serializers.ModelSerializer):
 
 
 class ProposalBriefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="v1:proposal-detail", lookup_field="slug")
+    url = Link(view_name="v1:proposal-detail", lookup_field="slug")
 
     class Meta:
         model = m.Proposal
@@ -60,9 +58,7 @@ class ProposalBriefSerializer(serializers.ModelSerializer):
 class SourceBriefSerializer(serializers.ModelSerializer):
     """A source in brief: enough to cite it (`url` is the page itself)."""
 
-    api_url = serializers.HyperlinkedIdentityField(
-        view_name="v1:source-detail", lookup_field="slug"
-    )
+    api_url = Link(view_name="v1:source-detail", lookup_field="slug")
 
     class Meta:
         model = m.Source

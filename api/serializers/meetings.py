@@ -2,12 +2,11 @@
 
 from collections import Counter
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api import models as m
 
-from .base import COMMON_FIELDS, ShapedSerializer, code, ref, refs, slugs
+from .base import COMMON_FIELDS, Link, ShapedSerializer, code, ref, refs, slugs
 from .briefs import (
     MeetingBriefSerializer,
     ParticipantBriefSerializer,
@@ -21,9 +20,7 @@ SOURCES_HELP = "The public sources that back the record."
 class ChairmanshipSerializer(ShapedSerializer):
     """Who chaired the KP in a year, and who was vice-chair."""
 
-    url = serializers.HyperlinkedIdentityField(
-        view_name="v1:chairmanship-detail", lookup_field="year"
-    )
+    url = Link(view_name="v1:chairmanship-detail", lookup_field="year")
     chair = ref(
         ParticipantBriefSerializer,
         allow_null=True,
@@ -51,7 +48,7 @@ class ChairmanshipSerializer(ShapedSerializer):
 class MeetingSerializer(ShapedSerializer):
     """A KP meeting: plenary, intersessional, extraordinary, ministerial or other."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="v1:meeting-detail", lookup_field="slug")
+    url = Link(view_name="v1:meeting-detail", lookup_field="slug")
     host = ref(
         ParticipantBriefSerializer,
         slug_field="code",
@@ -83,15 +80,21 @@ class PositionSerializer(serializers.ModelSerializer):
 
 
 class TallySerializer(serializers.Serializer):
+    """Positions counted by kind; derived from `positions`, never stored."""
+
     support = serializers.IntegerField()
     oppose = serializers.IntegerField()
     abstain = serializers.IntegerField()
+
+    def to_representation(self, proposal) -> dict[str, int]:
+        counted = Counter(position.position for position in proposal.positions.all())
+        return {kind: counted[kind] for kind in m.PositionKind.values}
 
 
 class ProposalSerializer(ShapedSerializer):
     """A proposal or decision, with each participant's stated position."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="v1:proposal-detail", lookup_field="slug")
+    url = Link(view_name="v1:proposal-detail", lookup_field="slug")
     meeting = ref(
         MeetingBriefSerializer,
         allow_null=True,
@@ -102,8 +105,10 @@ class ProposalSerializer(ShapedSerializer):
     )
     topics = slugs(help_text="What it is about.")
     positions = PositionSerializer(many=True, read_only=True)
-    tally = serializers.SerializerMethodField(
-        help_text="Positions counted by kind; derived from `positions`, never stored."
+    tally = TallySerializer(
+        source="*",
+        read_only=True,
+        help_text="Positions counted by kind; derived from `positions`, never stored.",
     )
     sources = refs(SourceBriefSerializer, help_text=SOURCES_HELP)
 
@@ -112,8 +117,3 @@ class ProposalSerializer(ShapedSerializer):
         fields = ("slug", "url", "title", "summary", "meeting", "tabled_on", "tabled_on_precision",
                   "tabled_by", "topics", "decision_rule", "outcome", "positions", "tally",
                   "sources", *COMMON_FIELDS)  # fmt: skip
-
-    @extend_schema_field(TallySerializer)
-    def get_tally(self, proposal) -> dict[str, int]:
-        counted = Counter(position.position for position in proposal.positions.all())
-        return {kind: counted[kind] for kind in m.PositionKind.values}

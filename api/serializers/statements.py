@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from api import models as m
 
-from .base import COMMON_FIELDS, ShapedSerializer, ref, slugs
+from .base import COMMON_FIELDS, Link, ShapedSerializer, ref, slugs
 from .briefs import (
     MeetingBriefSerializer,
     OrganisationBriefSerializer,
@@ -32,7 +32,7 @@ def precise(day, precision) -> str:
 class StatementSerializer(ShapedSerializer):
     """Words said about KP governance, exactly as the source prints them."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="v1:statement-detail")
+    url = Link(view_name="v1:statement-detail")
     citation = serializers.SerializerMethodField(
         help_text="One line to paste: speaker, source title, publisher, date, URL."
     )
@@ -83,7 +83,7 @@ class StatementSerializer(ShapedSerializer):
 class SourceSerializer(ShapedSerializer):
     """A public page that backs facts in the record; `url` is the page itself."""
 
-    api_url = serializers.HyperlinkedIdentityField(
+    api_url = Link(
         view_name="v1:source-detail",
         lookup_field="slug",
         help_text="This record in the API (a source's `url` is the page it names).",

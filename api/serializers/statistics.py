@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from api import models as m
 
-from .base import COMMON_FIELDS, ShapedSerializer, ref, refs, slug
+from .base import COMMON_FIELDS, Link, ShapedSerializer, ref, refs, slug
 from .briefs import ParticipantBriefSerializer, SourceBriefSerializer
 
 
@@ -20,7 +20,7 @@ class StatisticReportSerializer(serializers.ModelSerializer):
 class ProductionSerializer(ShapedSerializer):
     """Rough-diamond production of a participant (or, participant null, the world) in a year."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="v1:production-detail")
+    url = Link(view_name="v1:production-detail")
     participant = ref(
         ParticipantBriefSerializer,
         allow_null=True,
@@ -41,7 +41,7 @@ class ProductionSerializer(ShapedSerializer):
 class TradeSerializer(ProductionSerializer):
     """Rough-diamond imports or exports of a participant (or the world) in a year."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="v1:trade-detail")
+    url = Link(view_name="v1:trade-detail")
 
     class Meta:
         model = m.Trade

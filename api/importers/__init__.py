@@ -1,0 +1,1 @@
+"""Importers: data files in layouts others publish, checked in full before anything is written."""
