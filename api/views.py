@@ -1,14 +1,16 @@
 """The read API: one declarative ViewSet per collection, and the API root."""
 
 from django.db.models import F, Prefetch
+from django.http import FileResponse, HttpResponseNotModified
+from django.utils.http import parse_etags
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from . import dataset, filtersets
+from . import dataset, export, filtersets
 from . import models as m
 from . import serializers as s
 from .backends import StatementSearchFilter, StrictOrderingFilter
@@ -213,6 +215,7 @@ class RootView(APIView):
                 "licence": inline_serializer(
                     "Licence", {"name": serializers.CharField(), "url": serializers.URLField()}
                 ),
+                "export": serializers.URLField(help_text="The whole dataset as one ZIP."),
                 "docs": serializers.URLField(),
                 "schema": serializers.URLField(),
                 "collections": serializers.DictField(child=serializers.URLField()),
@@ -228,6 +231,7 @@ class RootView(APIView):
                 "version": version,
                 "last_updated": updated,
                 "licence": LICENCE,
+                "export": reverse("v1:export", request=request),
                 "docs": reverse("docs", request=request),
                 "schema": reverse("schema", request=request),
                 "collections": {
@@ -236,3 +240,29 @@ class RootView(APIView):
                 },
             }
         )
+
+
+class ExportView(APIView):
+    """The whole dataset as one ZIP: a CSV per collection, datapackage.json and a README."""
+
+    @extend_schema(
+        responses={(200, "application/zip"): bytes},
+        description="Built once per dataset version and kept; its ETag is the dataset version.",
+    )
+    def get(self, request, format=None):
+        if request.query_params:
+            unknown = ["Unknown parameter: the export takes none."]
+            raise exceptions.ValidationError(dict.fromkeys(request.query_params, unknown))
+        _, version = dataset.state()
+        etag = f'"{version}"'
+        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+            return HttpResponseNotModified(headers={"ETag": etag})
+        path = export.zip_path(request, version)
+        response = FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename=f"kpdata-{version}.zip",
+            content_type="application/zip",
+        )
+        response["ETag"] = etag
+        return response

@@ -34,6 +34,8 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DATABASE_URL = os.environ.get("DATABASE_URL", "") or f"sqlite:///{BASE_DIR / 'kpdata.sqlite3'}"
 ALLOWED_HOSTS = _list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CONN_MAX_AGE = _int("CONN_MAX_AGE", 60)
+# Where the whole-dataset ZIPs are kept, one per dataset version.
+EXPORT_ROOT = Path(os.environ.get("KPDATA_EXPORT_ROOT", "") or BASE_DIR / "var" / "exports")
 CSRF_TRUSTED_ORIGINS = _list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 # Off by default because TLS is usually ended by a proxy in front; `make serve` is plain HTTP.
 SECURE_SSL_REDIRECT = _bool("DJANGO_SECURE_SSL_REDIRECT", False)

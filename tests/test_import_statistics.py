@@ -270,3 +270,8 @@ def test_every_bad_line_is_reported_not_only_the_first(tmp_path):
     err = refused(table(tmp_path, rows))
     assert "line 4: participant 'Atlantis'" in err
     assert "line 8: carats must be a non-negative number" in err
+
+
+def test_a_production_table_read_as_trade_lacks_the_trade_columns(tmp_path):
+    err = refused(table(tmp_path, sample_rows()[:1]), "--table", "trade")
+    assert "table.csv, line 1: missing column(s) certificates, flow" in err

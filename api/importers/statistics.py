@@ -5,10 +5,7 @@ transaction. Importing the same file twice changes nothing; a figure that differ
 every row becomes its source's report of the figure.
 """
 
-import codecs
-import csv
 import datetime
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +19,7 @@ from api.reference import parsing as p
 from api.reference.plan import Plan, distinct_slug, source_kind, source_slug
 
 from .participants import ParticipantNames, normalise
+from .tables import ImportRefused, line_order, read_table
 
 TABLES: dict[str, type[m.Production | m.Trade]] = {"production": m.Production, "trade": m.Trade}
 COLUMNS = {"participant", "year", "carats", "value_usd"}
@@ -30,14 +28,6 @@ TRADE_COLUMNS = {"flow", "certificates"}
 WORLD = {"world", "total", "world total"}
 # The KP certified its first shipments in 2003; a year's figures exist once the year is over.
 FIRST_YEAR = 2003
-
-
-class StatisticsImportError(Exception):
-    """The file holds errors; `lines` says which, one per bad line. Nothing was written."""
-
-    def __init__(self, lines: list[str]):
-        super().__init__(f"{len(lines)} error(s) in the statistics table")
-        self.lines = lines
 
 
 @dataclass(frozen=True)
@@ -91,9 +81,9 @@ def import_statistics(
     encoding: str = "utf-8",
     dry_run: bool = False,
 ) -> Outcome:
-    """Import a table, all or nothing; raise StatisticsImportError listing every bad line."""
+    """Import a table, all or nothing; raise ImportRefused listing every bad line."""
     if confidence not in m.Confidence.values:
-        raise StatisticsImportError([f"--confidence must be one of {', '.join(m.Confidence)}"])
+        raise ImportRefused([f"--confidence must be one of {', '.join(m.Confidence)}"])
     table, figures = read(path, table=table, source=source, encoding=encoding)
     outcome = Outcome(table, dry_run)
     with transaction.atomic():
@@ -116,7 +106,7 @@ def read(
             errors.append(str(error))
     names = ParticipantNames()
     errors += names.errors
-    header, rows, bad_rows = _read_table(path, encoding)
+    header, rows, bad_rows = read_table(path, encoding)
     table = table or ("trade" if "flow" in header else "production")
     required = COLUMNS | (TRADE_COLUMNS if table == "trade" else set())
     if missing := required - set(header):
@@ -128,7 +118,7 @@ def read(
     elif not rows and not bad_rows:
         errors.append(f"{path.name}: the table has no rows")
     if errors:
-        raise StatisticsImportError(errors)
+        raise ImportRefused(errors)
     errors += bad_rows
     figures, first_lines = [], {}
     for row in rows:
@@ -143,50 +133,8 @@ def read(
         else:
             errors.append(f"{row.origin}: duplicate row: {figure.label} is also on line {first}")
     if errors:
-        raise StatisticsImportError(sorted(errors, key=_line_order))
+        raise ImportRefused(sorted(errors, key=line_order))
     return table, figures
-
-
-def _read_table(path: Path, encoding: str) -> tuple[list[str], list[p.Row], list[str]]:
-    """The header (trimmed, lower case), the rows with the lines they start on, and bad rows.
-
-    Every value is a string, so Namibia's `NA` stays a code; blank lines are skipped.
-    """
-    try:
-        codec = codecs.lookup(encoding).name
-    except LookupError:
-        raise StatisticsImportError([f"--encoding {encoding!r} is not a known encoding"]) from None
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise StatisticsImportError([f"{path.name}: cannot be read: {error.strerror}"]) from None
-    try:
-        # A byte-order mark, as spreadsheets write one, is not part of the first column's name.
-        text = data.decode("utf-8-sig" if codec == "utf-8" else codec)
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise StatisticsImportError(
-            [f"{path.name}, line {line}: the file is not {encoding} text (see --encoding)"]
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows, bad = [], []
-    try:
-        header = [name.strip().lower() for name in next(reader, [])]
-        while True:
-            line = reader.line_num + 1  # where the next record starts, even after a quoted newline
-            cells = next(reader, None)
-            if cells is None:
-                break
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) > len(header):
-                bad.append(f"{path.name}, line {line}: more values than columns")
-                continue
-            values = dict(zip(header, (cell.strip() for cell in cells), strict=False))
-            rows.append(p.Row(path.name, line, values))
-    except csv.Error as error:
-        raise StatisticsImportError([f"{path.name}, line {reader.line_num}: {error}"]) from None
-    return header, rows, bad
 
 
 def _figure(
@@ -215,7 +163,9 @@ def _figure(
     elif certificates is not None:
         raise p.BadValue("certificates are counted for trade, not production")
     if all(value is None for value in values.values()):
-        raise p.BadValue(f"{' and '.join(values)} are all empty: the row reports nothing")
+        *others, final = values
+        columns = f"{', '.join(others)} and {final}"
+        raise p.BadValue(f"{columns} are empty: the row reports nothing")
     url = _one_url(row["source"], "source") if row["source"] else default_url
     if url is None:
         raise p.BadValue("source is empty and no --source was given for the table")
@@ -237,13 +187,6 @@ def _one_url(value: str, column: str) -> str:
     return found[0]
 
 
-def _line_order(error: str) -> tuple[int, str]:
-    """Errors in the order of their lines, so that a long list reads like the file."""
-    _, _, rest = error.partition(", line ")
-    number = rest.split(":", 1)[0]
-    return (int(number) if number.isdigit() else 0, error)
-
-
 # --- writing ---------------------------------------------------------------------------------
 
 
@@ -258,9 +201,7 @@ def _write(model, figures: list[Figure], confidence: str, outcome: Outcome) -> N
         try:
             changes = _sync(model, figure, stored.get(figure.key), sources[figure.url], confidence)
         except DatabaseError as error:
-            raise StatisticsImportError(
-                [f"{figure.origin}: the database refused it: {error}"]
-            ) from error
+            raise ImportRefused([f"{figure.origin}: the database refused it: {error}"]) from error
         if changes is None:
             outcome.created += 1
             described = _describe(figure.values)
@@ -283,7 +224,7 @@ def _sources(urls: set[str], outcome: Outcome) -> dict[str, m.Source]:
     plan = Plan(FIXTURES)
     kinds = host_kinds(plan, "source-hosts.csv")
     if plan.errors:
-        raise StatisticsImportError(plan.errors)
+        raise ImportRefused(plan.errors)
     bases = {url: source_slug(url) for url in new}
     alike = Counter(bases.values())
     taken = set(m.Source.objects.filter(slug__in=alike).values_list("slug", flat=True))

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from api.importers.statistics import TABLES, StatisticsImportError, import_statistics
+from api.importers.statistics import TABLES, import_statistics
+from api.importers.tables import ImportRefused
 from api.models import Confidence
 
 
@@ -57,7 +58,7 @@ class Command(BaseCommand):
                 encoding=options["encoding"],
                 dry_run=options["dry_run"],
             )
-        except StatisticsImportError as error:
+        except ImportRefused as error:
             for line in error.lines:
                 self.stderr.write(line)
             raise CommandError(f"{len(error.lines)} error(s); nothing was changed.") from None

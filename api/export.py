@@ -1,0 +1,182 @@
+"""The whole dataset as one ZIP: a CSV per collection, a Frictionless datapackage.json, a README.
+
+A ZIP is built once per dataset version (and host, whose name is in every record's `url`) and
+kept on disk, so it is never stale and never rebuilt for nothing.
+"""
+
+import datetime
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
+from rest_framework import serializers
+
+from .renderers import columns, csv_lines
+from .serializers.base import Reference
+
+LICENCE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0",
+}
+TYPES = [
+    (serializers.BooleanField, "boolean"),
+    (serializers.IntegerField, "integer"),
+    (serializers.DecimalField, "number"),
+    (serializers.FloatField, "number"),
+    (serializers.DateTimeField, "datetime"),
+    (serializers.DateField, "date"),
+]
+
+
+def zip_path(request, version: str) -> Path:
+    """The ZIP of this dataset version for this host, built if it is not on disk yet."""
+    host = hashlib.sha256(request.build_absolute_uri("/").encode()).hexdigest()[:8]
+    path = Path(settings.EXPORT_ROOT) / f"kpdata-{version}-{host}.zip"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as file:
+            _write(file, request, version)
+        os.replace(file.name, path)  # atomic: a reader sees no ZIP or a whole one
+        for old in path.parent.glob("kpdata-*.zip"):
+            if old != path and old.stat().st_mtime < path.stat().st_mtime - 60:
+                old.unlink(missing_ok=True)
+    return path
+
+
+def collections(request):
+    """(name, view) for every collection, each view set up as if it answered a plain list."""
+    from .urls import router  # the router knows every collection; imported late, it imports us
+
+    for prefix, viewset, _ in router.registry:
+        view = viewset(request=request, action="list", format_kwarg=None, kwargs={}, args=())
+        yield prefix, view
+
+
+def _write(file, request, version: str) -> None:
+    resources = []
+    with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, view in collections(request):
+            # Everything: world totals and former participants too, which plain lists leave out.
+            rows = view.rows(view.get_queryset())
+            header = columns(view.get_serializer().fields)
+            with archive.open(f"{name}.csv", "w") as member:
+                for line in csv_lines(header, rows, bom=False):
+                    member.write(line.encode())
+            resources.append(_resource(name, view))
+        package = _package(request, version, resources)
+        archive.writestr("datapackage.json", json.dumps(package, indent=2, ensure_ascii=False))
+        archive.writestr("README.md", _readme(request, version))
+
+
+def _resource(name: str, view) -> dict:
+    fields = view.get_serializer().fields
+    schema = {
+        "fields": [_field(column, _field_at(fields, path)) for column, path in columns(fields)],
+        "missingValues": [""],
+        "primaryKey": ["id" if view.lookup_field == "pk" else view.lookup_field],
+    }
+    foreign = [
+        {
+            "fields": [column],
+            "reference": {"resource": target, "fields": [field.slug_field]},
+        }
+        for column, field in fields.items()
+        if isinstance(field, Reference) and (target := _collection_of(field.brief.Meta.model))
+    ]
+    if foreign:
+        schema["foreignKeys"] = foreign
+    return {
+        "name": name,
+        "path": f"{name}.csv",
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "description": (view.__doc__ or "").strip(),
+        "schema": schema,
+    }
+
+
+def _field_at(fields, path):
+    field = fields[path[0]]
+    for name in path[1:]:
+        field = field.fields[name]
+    return field
+
+
+def _field(name: str, field) -> dict:
+    described = {"name": name, "type": "string"}
+    for kind, type_name in TYPES:
+        if isinstance(field, kind):
+            described["type"] = type_name
+    if described["type"] == "boolean":
+        described |= {"trueValues": ["true"], "falseValues": ["false"]}
+    if described["type"] == "datetime":
+        described["format"] = "any"
+    if isinstance(field, serializers.ManyRelatedField | serializers.ListField):
+        described["description"] = f"{_help(field)} Several values are joined with ;.".strip()
+    elif isinstance(field, serializers.ListSerializer):
+        described["description"] = f"{_help(field)} A JSON array of objects.".strip()
+    elif _help(field):
+        described["description"] = _help(field)
+    if isinstance(field, serializers.ChoiceField):
+        described["constraints"] = {"enum": list(field.choices)}
+    return described
+
+
+def _help(field) -> str:
+    return str(field.help_text or "")
+
+
+def _collection_of(model) -> str | None:
+    from .urls import router
+
+    for prefix, viewset, _ in router.registry:
+        if viewset.queryset.model is model:
+            return prefix
+    return None
+
+
+def _package(request, version: str, resources: list[dict]) -> dict:
+    return {
+        "profile": "tabular-data-package",
+        "name": "kp-data",
+        "title": "KP Data: the Kimberley Process governance record",
+        "description": (
+            "Who takes part in the Kimberley Process, who chaired it, every meeting 2002-2025, "
+            "proposals and who backed or blocked them, statements word for word, and production "
+            "and trade statistics. Every record names the public sources behind it (sources.csv) "
+            "and a confidence grade."
+        ),
+        "version": version,
+        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "homepage": request.build_absolute_uri("/"),
+        "licenses": [LICENCE],
+        "sources": [{"title": "KP Data API", "path": request.build_absolute_uri("/api/v1/")}],
+        "resources": resources,
+    }
+
+
+def _readme(request, version: str) -> str:
+    today = datetime.date.today().isoformat()
+    return f"""# KP Data: the Kimberley Process governance record
+
+Dataset version {version}, exported {today} from {request.build_absolute_uri("/api/v1/")}.
+
+One CSV per collection of the API, with the same columns as its JSON fields, and
+`datapackage.json` (a Frictionless Data Package) describing every column, key and licence.
+Lists are joined with `;`; nested objects are `parent_child` columns; lists of objects are JSON.
+These files hold everything, including the KP's published world totals (production and trade
+rows whose participant is empty) and the former participants now inside the EU.
+
+## How to cite
+
+KP Data (dataset version {version}), {request.build_absolute_uri("/")}, retrieved {today},
+licensed CC BY 4.0. Every record also names its own public sources (`sources` columns, and
+`sources.csv`): cite those for any fact you use. Statements carry a ready `citation`.
+"""
