@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SECRET = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret-key)}"
 MANAGE = $(SECRET) $(BIN)/python manage.py
 
-.PHONY: serve test setup lint format clean
+.PHONY: serve test setup lint format screenshots clean
 
 serve: $(VENV)/.runtime .secret-key setup  ## Serve the API with gunicorn on 127.0.0.1:$(PORT)
 	$(SECRET) $(BIN)/gunicorn kpdata.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT)
@@ -19,6 +19,9 @@ setup: $(VENV)/.runtime .secret-key  ## Migrate, load the reference dataset, col
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) load_reference
 	$(MANAGE) collectstatic --noinput --verbosity 0
+
+screenshots: $(VENV)/.dev .secret-key setup  ## Refresh docs/screenshots/ (needs Chromium)
+	UPDATE_SCREENSHOTS=1 $(SECRET) $(BIN)/pytest tests/test_browser.py
 
 lint: $(VENV)/.dev  ## ruff: lint and format check
 	$(BIN)/ruff check .

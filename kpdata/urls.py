@@ -5,8 +5,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from api.health import healthz
+from api.home import home
 
 urlpatterns = [
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include(("api.urls", "v1"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

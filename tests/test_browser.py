@@ -1,0 +1,128 @@
+"""In a real browser: the front page and the API docs load, show the data, pass an
+accessibility check, and never make a request that leaves the machine."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(not CHROMIUM, reason="needs Chromium (.ci/run installs it)")
+
+ROOT = Path(settings.BASE_DIR)
+# `make screenshots` refreshes the committed picture; a plain test run keeps it aside.
+SCREENSHOTS = ROOT / "docs" / "screenshots" if os.environ.get("UPDATE_SCREENSHOTS") else None
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The app as `make serve` runs it (gunicorn, debug off) on its own SQLite file."""
+    folder = tmp_path_factory.mktemp("browser")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "DJANGO_SECRET_KEY": "browser-test-" + "x" * 40,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "KPDATA_EXPORT_ROOT": str(folder / "exports"),
+    }
+    for command in (["migrate", "-v0"], ["load_reference"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True,
+                       capture_output=True)  # fmt: skip
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(
+        [str(gunicorn), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--access-logfile", "/dev/null"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    page = browser.new_page()
+    page.requested = []
+    page.on("request", lambda request: page.requested.append(request.url))
+    yield page
+    page.close()
+
+
+def test_the_front_page_shows_the_counts_and_the_downloads(page, server, tmp_path):
+    page.goto(f"{server}/", wait_until="networkidle")
+    assert page.title() == "KP Data: the Kimberley Process governance record"
+    assert page.locator("h1").inner_text() == "KP Data"
+    counts = {
+        cell.get_attribute("data-collection"): int(cell.inner_text())
+        for cell in page.locator("td.count").all()
+    }
+    assert counts["statements"] == 107 and counts["meetings"] == 44 and len(counts) == 11
+    assert page.get_by_role("link", name="Statements as CSV").get_attribute("href") == (
+        "/api/v1/statements.csv"
+    )
+    assert page.get_by_role("link", name="Download everything").count() == 1
+    screenshot = (SCREENSHOTS or tmp_path) / "front-page.png"
+    page.screenshot(path=str(screenshot), full_page=True)
+    assert screenshot.read_bytes().startswith(b"\x89PNG")
+    assert all(url.startswith(server) for url in page.requested), page.requested
+
+
+def test_the_front_page_reads_well_on_a_phone(page, server):
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"{server}/", wait_until="networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.locator("td.count").first.is_visible()
+
+
+def test_the_front_page_passes_an_accessibility_check(page, server):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(f"{server}/", wait_until="networkidle")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_api_docs_list_every_operation_with_nothing_fetched_from_elsewhere(page, server):
+    page.goto(f"{server}/api/docs/", wait_until="networkidle")
+    page.wait_for_selector(".opblock-summary-path", timeout=20000)
+    paths = set(page.locator(".opblock-summary-path").all_inner_texts())
+    for collection in ("participants", "statements", "production", "trade"):
+        assert f"/api/v1/{collection}/" in {path.replace("\u200b", "") for path in paths}
+    assert len(paths) >= 24
+    assert all(url.startswith(server) for url in page.requested), page.requested
