@@ -28,6 +28,8 @@ class Collection(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     """
 
     renderer_classes = (JSONRenderer, CSVRenderer, NDJSONRenderer)
+    # Query parameters of extra actions, beside the list's filters: {"summary": {"group_by"}}.
+    action_parameters: dict[str, set[str]] = {}
     # How an identifier in the URL is normalised: participant codes are upper case, slugs lower.
     lookup_case: str | None = "lower"
 
@@ -36,23 +38,36 @@ class Collection(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         format = request.accepted_renderer.format
         if format not in STREAMED:
             return super().list(request, *args, **kwargs)
-        bom = self.wants_bom()
-        _, version = dataset.state()
-        key = f"{version} {request.build_absolute_uri()} {format} {bom}"
-        etag = f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
-        if etag in parse_etags(request.headers.get("If-None-Match", "")):
-            return HttpResponseNotModified(headers={"ETag": etag})
+        if unchanged := self.not_modified():
+            return unchanged
         rows = self.rows(self.filter_queryset(self.get_queryset()))
-        if format == "csv":
-            lines = csv_lines(columns(self.get_serializer().fields), rows, bom)
-        else:
-            lines = ndjson_lines(rows)
+        header = columns(self.get_serializer().fields)
+        return self.table(header, rows, self.get_queryset().model._meta.verbose_name_plural)
+
+    def version_etag(self) -> str:
+        """An ETag from the dataset version and the request: no change, no new answer."""
+        request = self.request
+        _, version = dataset.state()
+        key = f"{version} {request.build_absolute_uri()} {request.accepted_media_type}"
+        return f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+
+    def not_modified(self) -> HttpResponseNotModified | None:
+        """A 304 when the client's copy is current; checked before any work is done."""
+        self.etag = self.version_etag()
+        if self.etag in parse_etags(self.request.headers.get("If-None-Match", "")):
+            return HttpResponseNotModified(headers={"ETag": self.etag})
+        return None
+
+    def table(self, header, rows, name: str) -> StreamingHttpResponse:
+        """Rows as a streamed CSV or NDJSON attachment named after the collection and the day."""
+        format = self.request.accepted_renderer.format
+        bom = self.wants_bom()
+        lines = csv_lines(header, rows, bom) if format == "csv" else ndjson_lines(rows)
         response = StreamingHttpResponse((line.encode() for line in lines), STREAMED[format])
-        name = self.get_queryset().model._meta.verbose_name_plural
         response["Content-Disposition"] = (
             f'attachment; filename="{name}-{datetime.date.today():%Y-%m-%d}.{format}"'
         )
-        response["ETag"] = etag
+        response["ETag"] = self.etag
         return response
 
     def rows(self, queryset):
@@ -75,11 +90,12 @@ class Collection(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         _ = self.get_serializer().fields
 
     def allowed_query_parameters(self) -> set[str]:
-        if self.action != "list":
+        if self.action == "retrieve":
             return SHAPING
-        allowed = SHAPING | LISTING
-        if getattr(self, "filterset_class", None):
-            allowed |= set(self.filterset_class.base_filters)
+        filters = set(self.filterset_class.base_filters) if self.filterset_class else set()
+        if self.action != "list":  # an extra action of the collection, such as a summary
+            return filters | self.action_parameters.get(self.action, set())
+        allowed = SHAPING | LISTING | filters
         if getattr(self, "search_fields", None):
             allowed.add("search")
         return allowed

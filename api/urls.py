@@ -24,6 +24,11 @@ collections = tuple((prefix, basename) for prefix, _, basename in router.registr
 urlpatterns = [
     path("", views.RootView.as_view(collections=collections), name="root"),
     path("export/", views.ExportView.as_view(), name="export"),
+    path(
+        "production/chart.svg",
+        views.ProductionViewSet.as_view({"get": "chart"}, renderer_classes=[views.SVGRenderer]),
+        name="production-chart",
+    ),
     # `/statements.csv` and `/statements/5.ndjson` as well as `?format=` and `Accept`.
     *format_suffix_patterns(router.urls, allowed=["json", "csv", "ndjson"]),
 ]

@@ -97,6 +97,8 @@ def test_the_front_page_shows_the_counts_and_the_downloads(page, server, tmp_pat
         "/api/v1/statements.csv"
     )
     assert page.get_by_role("link", name="Download everything").count() == 1
+    chart = page.get_by_role("img", name="Line chart of the KP's published world total")
+    assert chart.evaluate("image => image.complete && image.naturalWidth > 0")
     screenshot = (SCREENSHOTS or tmp_path) / "front-page.png"
     page.screenshot(path=str(screenshot), full_page=True)
     assert screenshot.read_bytes().startswith(b"\x89PNG")

@@ -12,7 +12,14 @@ from .briefs import (
 )
 from .meetings import ChairmanshipSerializer, MeetingSerializer, ProposalSerializer
 from .statements import SourceSerializer, StatementSerializer
-from .statistics import ProductionSerializer, TradeSerializer
+from .statistics import (
+    ParticipantSummarySerializer,
+    ProductionSerializer,
+    TradeParticipantSummarySerializer,
+    TradeSerializer,
+    TradeYearSummarySerializer,
+    YearSummarySerializer,
+)
 
 __all__ = [
     "BlocBriefSerializer",
@@ -24,6 +31,7 @@ __all__ = [
     "OrganisationSerializer",
     "ParticipantBriefSerializer",
     "ParticipantSerializer",
+    "ParticipantSummarySerializer",
     "PersonBriefSerializer",
     "PersonSerializer",
     "ProductionSerializer",
@@ -32,5 +40,8 @@ __all__ = [
     "SourceBriefSerializer",
     "SourceSerializer",
     "StatementSerializer",
+    "TradeParticipantSummarySerializer",
     "TradeSerializer",
+    "TradeYearSummarySerializer",
+    "YearSummarySerializer",
 ]

@@ -47,3 +47,69 @@ class TradeSerializer(ProductionSerializer):
         model = m.Trade
         fields = ("id", "url", "participant", "year", "flow", "carats", "value_usd",
                   "certificates", "reports", "sources", *COMMON_FIELDS)  # fmt: skip
+
+
+BASIS_HELP = "published_total: the KP's published world total; sum_of_listed: the listed sum."
+
+
+class YearSummarySerializer(serializers.Serializer):
+    """Totals for a year: the published world total where one exists, else the listed sum."""
+
+    year = serializers.IntegerField()
+    carats = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    value_usd = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    usd_per_carat = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    basis = serializers.ChoiceField(
+        choices=["published_total", "sum_of_listed"], help_text=BASIS_HELP
+    )
+    listed_carats = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Sum of the listed participants.",
+    )
+    listed_value_usd = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Sum of the listed participants.",
+    )
+    participants = serializers.IntegerField(help_text="How many participants are listed.")
+
+
+class TradeYearSummarySerializer(YearSummarySerializer):
+    flow = serializers.ChoiceField(choices=m.TradeFlow.choices)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        return {"year": fields.pop("year"), "flow": fields.pop("flow"), **fields}
+
+
+class ParticipantSummarySerializer(serializers.Serializer):
+    """A participant's totals over the filtered years, and its share of the world's."""
+
+    participant = serializers.CharField(help_text="The participant (code).")
+    carats = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    value_usd = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    usd_per_carat = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    share = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=4,
+        allow_null=True,
+        help_text="Carats as a fraction of the published world totals of the same years.",
+    )
+    share_value_usd = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=4,
+        allow_null=True,
+        help_text="US$ as a fraction of the published world totals of the same years.",
+    )
+    years = serializers.IntegerField(help_text="How many years the totals cover.")
+
+
+class TradeParticipantSummarySerializer(ParticipantSummarySerializer):
+    flow = serializers.ChoiceField(choices=m.TradeFlow.choices)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        return {"participant": fields.pop("participant"), "flow": fields.pop("flow"), **fields}
