@@ -205,3 +205,22 @@ class StatisticReportAdmin(admin.ModelAdmin):
     search_fields = ("reported_as", "source__url", "source__publisher", "note")
     autocomplete_fields = ("production", "trade", "source")
     readonly_fields = ("created_at", "updated_at")
+
+
+@admin.register(m.Change)
+class ChangeAdmin(admin.ModelAdmin):
+    """The history, for reading: it is written by the database and never edited."""
+
+    list_display = ("id", "at", "actor", "action", "collection", "record_id", "part")
+    list_filter = ("collection", "action", "part")
+    search_fields = ("=record_id", "actor")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -12,6 +12,7 @@ from rest_framework import exceptions, mixins, viewsets
 from rest_framework.renderers import JSONRenderer
 
 from . import dataset
+from .editing import WRITES, Editable
 from .renderers import CSVRenderer, NDJSONRenderer, columns, csv_lines, ndjson_lines
 
 SHAPING = {"fields", "expand", "format", "bom"}
@@ -20,8 +21,10 @@ STREAMED = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson; c
 CHUNK = 2000
 
 
-class Collection(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """A read-only collection: list and detail, with every query parameter checked.
+class Collection(
+    Editable, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """A collection: list and detail for everyone, writes for editors, every parameter checked.
 
     An unknown parameter is a 400 that lists the allowed ones, so that a typo never silently
     returns unfiltered data; a repeated parameter or a NUL byte is a 400 too.
@@ -92,6 +95,10 @@ class Collection(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     def allowed_query_parameters(self) -> set[str]:
         if self.action == "retrieve":
             return SHAPING
+        if self.action == "history":
+            return {"page", "page_size"}
+        if self.action in WRITES:
+            return set()
         filters = set(self.filterset_class.base_filters) if self.filterset_class else set()
         if self.action != "list":  # an extra action of the collection, such as a summary
             return filters | self.action_parameters.get(self.action, set())

@@ -1,17 +1,41 @@
 """OpenAPI generation that tells the truth: `fields`, `expand`, and the problem-details errors."""
 
 from drf_spectacular import openapi
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.utils import OpenApiParameter
 
-from .mixins import Collection
 from .problems import PROBLEM_TYPE, ProblemSerializer
 from .serializers.base import Reference, _brief
 
+WRITTEN = {"create", "update", "partial_update", "restore"}
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="The record's current ETag, from a GET of it (or the last write's answer): a "
+    "stale one is a 412, none a 428.",
+)
 ERRORS = {
-    "400": "A query parameter is unknown, repeated or has an invalid value; `errors` names it.",
+    "400": "A query parameter or field is unknown or invalid; `errors` names it.",
+    "401": "No valid editor's token: send Authorization: Token <key> (or Bearer <key>).",
+    "403": "The token is valid but its user is not an editor.",
     "404": "No record has this identifier, or the page is past the end.",
     "406": "None of the formats in the Accept header can be served.",
+    "409": "The change conflicts with the record: a reference to it, a reused identifier.",
+    "412": "If-Match is stale: the record changed since it was read.",
+    "428": "If-Match is missing: send the record's current ETag.",
+    "429": "Too many requests: wait the seconds Retry-After says.",
+}
+BY_METHOD = {
+    "GET": ("400", "404", "406", "429"),
+    "POST": ("400", "401", "403", "409", "429"),
+    "PUT": ("400", "401", "403", "404", "409", "412", "428", "429"),
+    "PATCH": ("400", "401", "403", "404", "409", "412", "428", "429"),
+    "DELETE": ("401", "403", "404", "409", "412", "428", "429"),
 }
 
 
@@ -29,11 +53,27 @@ TABLES = {
 }
 
 
+def _collection(view) -> bool:
+    from .mixins import Collection  # imported late: the views' decorators import this module
+
+    return isinstance(view, Collection)
+
+
 class AutoSchema(openapi.AutoSchema):
+    def get_response_serializers(self):
+        # A write answers with the record as a GET returns it, not with what was sent.
+        if _collection(self.view) and self.view.action in WRITTEN:
+            return self.view.serializer_class
+        return super().get_response_serializers()
+
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
         serializer_class = getattr(self.view, "serializer_class", None)
-        if not isinstance(self.view, Collection) or serializer_class is None:
+        if not _collection(self.view) or serializer_class is None:
+            return parameters
+        if self.method in {"PUT", "PATCH", "DELETE"}:
+            return [*parameters, IF_MATCH]
+        if self.view.action not in {"list", "retrieve"}:
             return parameters
         fields = serializer_class().fields
         names = ", ".join(fields)
@@ -65,8 +105,9 @@ class AutoSchema(openapi.AutoSchema):
         for media_type, description in TABLES.items():
             if media_type in content:
                 content[media_type] = {"schema": {"type": "string", "description": description}}
-        if isinstance(self.view, Collection):
-            for status, description in ERRORS.items():
+        if _collection(self.view):
+            for status in BY_METHOD.get(self.method, ()):
+                description = ERRORS[status]
                 response = self._get_response_for_code(
                     ProblemSerializer, status, media_types=[PROBLEM_TYPE], direction=direction
                 )
@@ -85,3 +126,18 @@ class ReferenceExtension(OpenApiSerializerFieldExtension):
         if self.target.allow_null:
             identifier["nullable"] = True
         return {"oneOf": [identifier, brief.ref]}
+
+
+class EditorTokenScheme(OpenApiAuthenticationExtension):
+    """Editors' tokens: `Authorization: Bearer <key>` (or `Token <key>`)."""
+
+    target_class = "api.auth.EditorTokenAuthentication"
+    name = "editorToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An editor's token from `manage.py create_editor`; sent as "
+            "`Authorization: Bearer <key>` or `Authorization: Token <key>`. Reading needs none.",
+        }

@@ -24,6 +24,7 @@ collections = tuple((prefix, basename) for prefix, _, basename in router.registr
 urlpatterns = [
     path("", views.RootView.as_view(collections=collections), name="root"),
     path("export/", views.ExportView.as_view(), name="export"),
+    path("changes/", views.ChangesView.as_view(), name="changes"),
     path(
         "production/chart.svg",
         views.ProductionViewSet.as_view({"get": "chart"}, renderer_classes=[views.SVGRenderer]),

@@ -1,8 +1,11 @@
 """The read API: one declarative ViewSet per collection, and the API root."""
 
+from django import forms
+from django.db import connection
 from django.db.models import F, Prefetch
+from django.db.models.expressions import RawSQL
 from django.http import FileResponse, HttpResponse, HttpResponseNotModified
-from django.utils.http import parse_etags
+from django.utils.http import parse_etags, urlencode
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -16,8 +19,11 @@ from . import charts, dataset, export, filtersets, summaries
 from . import models as m
 from . import serializers as s
 from .backends import StatementSearchFilter, StrictOrderingFilter
+from .filtersets.base import MomentField
 from .mixins import STREAMED, Collection
+from .pagination import whole_number
 from .renderers import columns
+from .serializers import writes as w
 
 CODE = "[A-Za-z]{2}"
 SLUG = "[A-Za-z0-9-]{1,120}"
@@ -52,6 +58,7 @@ class ParticipantViewSet(Collection):
         "sources",
     )
     serializer_class = s.ParticipantSerializer
+    write_serializer_class = w.ParticipantWriteSerializer
     filterset_class = filtersets.ParticipantFilterSet
     ordering_fields = ("code", "name", "region", "joined_on")
     search_fields = ("code", "name", "iso3")
@@ -69,6 +76,7 @@ class OrganisationViewSet(Collection):
 
     queryset = with_sources(m.Organisation)
     serializer_class = s.OrganisationSerializer
+    write_serializer_class = w.OrganisationWriteSerializer
     filterset_class = filtersets.OrganisationFilterSet
     ordering_fields = ("slug", "name", "kind")
     search_fields = ("slug", "name", "acronym")
@@ -89,6 +97,7 @@ class PersonViewSet(Collection):
         "sources",
     )
     serializer_class = s.PersonSerializer
+    write_serializer_class = w.PersonWriteSerializer
     filterset_class = filtersets.PersonFilterSet
     ordering_fields = ("slug", "name")
     search_fields = ("slug", "name")
@@ -101,6 +110,7 @@ class BlocViewSet(Collection):
 
     queryset = m.Bloc.objects.prefetch_related("members", "sources")
     serializer_class = s.BlocSerializer
+    write_serializer_class = w.BlocWriteSerializer
     filterset_class = filtersets.BlocFilterSet
     ordering_fields = ("slug", "name")
     search_fields = ("slug", "name", "description")
@@ -115,6 +125,7 @@ class ChairmanshipViewSet(Collection):
         "chair", "chair_person", "vice_chair"
     ).prefetch_related("sources")
     serializer_class = s.ChairmanshipSerializer
+    write_serializer_class = w.ChairmanshipWriteSerializer
     filterset_class = filtersets.ChairmanshipFilterSet
     ordering_fields = ("year",)
     lookup_field = "year"
@@ -126,6 +137,7 @@ class MeetingViewSet(Collection):
 
     queryset = m.Meeting.objects.select_related("host", "chair").prefetch_related("sources")
     serializer_class = s.MeetingSerializer
+    write_serializer_class = w.MeetingWriteSerializer
     filterset_class = filtersets.MeetingFilterSet
     ordering_fields = ("year", "start_date", "end_date", "slug", "kind")
     search_fields = ("slug", "title", "city", "outcome")
@@ -148,6 +160,7 @@ class ProposalViewSet(Collection):
         "sources",
     )
     serializer_class = s.ProposalSerializer
+    write_serializer_class = w.ProposalWriteSerializer
     filterset_class = filtersets.ProposalFilterSet
     ordering_fields = ("tabled_on", "slug", "outcome")
     search_fields = ("slug", "title", "summary")
@@ -162,6 +175,7 @@ class StatementViewSet(Collection):
         "speaker", "organisation", "participant", "meeting", "proposal", "source"
     ).prefetch_related("topics")
     serializer_class = s.StatementSerializer
+    write_serializer_class = w.StatementWriteSerializer
     filterset_class = filtersets.StatementFilterSet
     ordering_fields = ("date", "id")
     search_fields = ("text",)
@@ -175,6 +189,7 @@ class SourceViewSet(Collection):
 
     queryset = m.Source.objects.all()
     serializer_class = s.SourceSerializer
+    write_serializer_class = w.SourceWriteSerializer
     filterset_class = filtersets.SourceFilterSet
     ordering_fields = ("slug", "published_on", "publisher")
     search_fields = ("slug", "title", "publisher", "author", "url")
@@ -189,6 +204,7 @@ class ProductionViewSet(Collection):
         Prefetch("reports", m.StatisticReport.objects.select_related("source")), "sources"
     )
     serializer_class = s.ProductionSerializer
+    write_serializer_class = w.ProductionWriteSerializer
     filterset_class = filtersets.ProductionFilterSet
     ordering_fields = ("year", "carats", "value_usd")
     lookup_value_regex = NUMBER
@@ -297,6 +313,7 @@ class TradeViewSet(ProductionViewSet):
         Prefetch("reports", m.StatisticReport.objects.select_related("source")), "sources"
     )
     serializer_class = s.TradeSerializer
+    write_serializer_class = w.TradeWriteSerializer
     filterset_class = filtersets.TradeFilterSet
     ordering_fields = ("year", "flow", "carats", "value_usd", "certificates")
     action_parameters = {"summary": {"group_by", "format", "bom"}}
@@ -379,3 +396,72 @@ class ExportView(APIView):
         )
         response["ETag"] = etag
         return response
+
+
+class ChangesView(APIView):
+    """The feed of every change across collections, oldest first, deletions as tombstones.
+
+    Follow `next` to the end; poll it later for what came after. On PostgreSQL the feed holds
+    back changes of transactions still running, so a late commit is never skipped.
+    """
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "since",
+                str,
+                description="The last change you have (its `change` number), or a moment "
+                "(ISO 8601): only later changes come. Default: from the start.",
+            ),
+            OpenApiParameter("page_size", int, description="Changes per page: 100, at most 1000."),
+        ],
+        responses=inline_serializer(
+            "ChangeFeed",
+            {
+                "next": serializers.URLField(help_text="The following page, or null at the end."),
+                "poll": serializers.URLField(help_text="Where to look later for newer changes."),
+                "results": s.ChangeSerializer(many=True),
+            },
+        ),
+    )
+    def get(self, request, format=None):
+        unknown = set(request.query_params) - {"since", "page_size"}
+        if unknown:
+            allowed = ["Unknown parameter. Allowed: page_size, since."]
+            raise exceptions.ValidationError(dict.fromkeys(sorted(unknown), allowed))
+        size = min(whole_number(request, "page_size") or 100, 1000)
+        since = request.query_params.get("since", "")
+        page = list(changes_since(since)[: size + 1])
+        more, page = len(page) > size, page[:size]
+        cursor = str(page[-1].id) if page else since
+        url = request.build_absolute_uri(reverse("v1:changes"))
+        query = {"since": cursor, "page_size": size} if cursor else {"page_size": size}
+        poll = f"{url}?{urlencode(query)}"
+        return Response(
+            {
+                "next": poll if more else None,
+                "poll": poll,
+                "results": s.ChangeSerializer(page, many=True).data,
+            }
+        )
+
+
+def changes_since(since: str):
+    """Changes after a change number or a moment, oldest first, committed ones only."""
+    changes = m.Change.objects.order_by("id")
+    if since.isascii() and since.isdigit():
+        changes = changes.filter(id__gt=int(since))
+    elif since:
+        try:
+            moment = MomentField().clean(since)
+        except forms.ValidationError:
+            moment = None
+        if moment is None or "\x00" in since:
+            message = ["Give a change number or an ISO 8601 moment."]
+            raise exceptions.ValidationError({"since": message}) from None
+        changes = changes.filter(at__gte=moment)
+    if connection.vendor == "postgresql":
+        # Only transactions that ended: a running one could still commit an earlier number.
+        xmin = RawSQL("txid_snapshot_xmin(txid_current_snapshot())", [])
+        changes = changes.filter(txid__lt=xmin)
+    return changes

@@ -39,6 +39,9 @@ EXPORT_ROOT = Path(os.environ.get("KPDATA_EXPORT_ROOT", "") or BASE_DIR / "var" 
 CSRF_TRUSTED_ORIGINS = _list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 # Off by default because TLS is usually ended by a proxy in front; `make serve` is plain HTTP.
 SECURE_SSL_REDIRECT = _bool("DJANGO_SECURE_SSL_REDIRECT", False)
+# Requests per client: "off" lifts a limit (for benchmarks and load tests).
+THROTTLE_ANON_RATE = os.environ.get("THROTTLE_ANON_RATE", "") or "600/min"
+THROTTLE_EDITOR_RATE = os.environ.get("THROTTLE_EDITOR_RATE", "") or "6000/min"
 # --------------------------------------------------------------------------------------------------
 
 if not SECRET_KEY:
@@ -61,6 +64,10 @@ if _database["ENGINE"] not in {"django.db.backends.postgresql", "django.db.backe
     sys.exit(
         "kpdata: DATABASE_URL must name PostgreSQL (postgres://...) or SQLite (sqlite:///...)."
     )
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # One writer at a time from the first statement: optimistic locking and the history
+    # triggers' writer both rely on it; wait for a busy database instead of failing.
+    _database.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 if _database["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when the server is unreachable, instead of hanging on a dead host.
     _database.setdefault("OPTIONS", {})["connect_timeout"] = 5
@@ -80,6 +87,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "knox",
     "api",
 ]
 
@@ -91,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "api.middleware.AdminChangesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # ETag on every GET answer, and 304 Not Modified for a matching If-None-Match.
@@ -155,14 +164,20 @@ X_FRAME_OPTIONS = "DENY"
 # Reading is open to every origin, without credentials.
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
+# Other sites may read, never write: a browser's cross-origin write fails its preflight.
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_URLS_REGEX = r"^/(api/|healthz)"
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.EditorTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.EditorsWrite"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.AnonThrottle", "api.throttles.EditorThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": None if THROTTLE_ANON_RATE == "off" else THROTTLE_ANON_RATE,
+        "editor": None if THROTTLE_EDITOR_RATE == "off" else THROTTLE_EDITOR_RATE,
+    },
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -174,6 +189,9 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": False,
     "URL_FORMAT_OVERRIDE": "format",
 }
+
+# Editors' tokens do not expire; they are revoked by deleting them in the admin.
+REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "KP Data API",

@@ -19,3 +19,11 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgresql" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    """Each test starts with empty request counters (they live in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()

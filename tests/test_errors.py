@@ -136,9 +136,11 @@ def test_an_unknown_format_is_a_404_and_an_unservable_accept_a_406(client):
     problem(client.get("/api/v1/participants/", HTTP_ACCEPT="application/xml"), 406)
 
 
-def test_writing_to_the_read_api_is_refused_with_problem_details(client):
-    body = problem(client.post("/api/v1/participants/", {}, content_type="application/json"), 405)
-    assert "POST" in body["detail"]
+def test_writing_without_a_token_is_a_401_problem(client):
+    response = client.post("/api/v1/participants/", {}, content_type="application/json")
+    body = problem(response, 401)
+    assert "token" in body["detail"].lower()
+    assert response["WWW-Authenticate"].startswith("Token")
 
 
 def test_a_bad_host_header_is_a_400_problem(client):

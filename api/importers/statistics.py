@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.db import DatabaseError, models, transaction
 
+from api import history
 from api import models as m
 from api.reference import FIXTURES, host_kinds
 from api.reference import parsing as p
@@ -86,7 +87,7 @@ def import_statistics(
         raise ImportRefused([f"--confidence must be one of {', '.join(m.Confidence)}"])
     table, figures = read(path, table=table, source=source, encoding=encoding)
     outcome = Outcome(table, dry_run)
-    with transaction.atomic():
+    with transaction.atomic(), history.actor("command:import_statistics"):
         _write(TABLES[table], figures, confidence, outcome)
         if dry_run:
             transaction.set_rollback(True)

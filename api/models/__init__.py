@@ -14,6 +14,7 @@ from .actors import (
     StatusPeriod,
 )
 from .base import Confidence, DatePrecision, Topic
+from .history import Actor, Change
 from .meetings import (
     Chairmanship,
     DecisionRule,
@@ -29,9 +30,11 @@ from .statements import Statement
 from .statistics import Production, StatisticReport, Trade, TradeFlow
 
 __all__ = [
+    "Actor",
     "Affiliation",
     "Bloc",
     "Chairmanship",
+    "Change",
     "Confidence",
     "DatePrecision",
     "DecisionRule",

@@ -10,6 +10,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from api import history
+
 from . import governance, statements, statistics
 from .parsing import BadValue
 from .plan import Plan
@@ -59,7 +61,7 @@ def load(fixtures: Path = FIXTURES) -> dict[str, Counter]:
     if checked.errors:
         raise ReferenceDataError(checked.errors)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), history.actor("command:load_reference"):
             return write(checked)
     except BadValue as error:
         raise ReferenceDataError([str(error)]) from error

@@ -4,11 +4,13 @@ from collections import Counter
 from collections.abc import Hashable
 
 from django.db import DatabaseError, models
+from django.db.models import Q
 
+from api import history
 from api import models as m
 
 from .parsing import BadValue
-from .plan import Plan, Ref
+from .plan import Plan, Record, Ref
 
 # Models in the order they can be written, with the fields that find a record already stored.
 ORDER: list[tuple[type[models.Model], tuple[str, ...]]] = [
@@ -35,22 +37,59 @@ ORDER: list[tuple[type[models.Model], tuple[str, ...]]] = [
 CREATE_ONLY = {"slug"}
 
 
+# Rows that belong to a record of another collection, by the position of its identifier.
+OWNERS = {
+    m.StatusPeriod: ("participants", 0),
+    m.RepresentedState: ("participants", 0),
+    m.Affiliation: ("people", 0),
+    m.Position: ("proposals", 0),
+}
+
+
 def write(plan: Plan) -> dict[str, Counter]:
-    """Write every planned record; return how many were created, updated and left unchanged."""
+    """Write every planned record; return how many were created, updated and left unchanged.
+
+    A record an editor has changed or deleted is kept as the editor left it: the files seed the
+    record, they never overwrite its editors.
+    """
+    edited = _edited()
     pks: dict[type, dict[Hashable, int]] = {}
     summary: dict[str, Counter] = {}
     for model, key in ORDER:
         pks[model], summary[model._meta.verbose_name_plural] = _sync(
-            model, key, plan.records[model].values(), pks
+            model, key, plan.records[model].values(), pks, edited
         )
     return summary
 
 
-def _sync(model, key, records, pks) -> tuple[dict[Hashable, int], Counter]:
+def _edited() -> set[tuple[str, str]]:
+    """(collection, record id) of every record an editor changed or deleted."""
+    changes = m.Change.objects.filter(Q(actor__startswith="api:") | Q(actor__startswith="admin:"))
+    return set(changes.values_list("collection", "record_id").distinct())
+
+
+def _owner(model, record: Record) -> tuple[str, str] | None:
+    """The (collection, record id) a planned row belongs to, when it follows from the files."""
+    if model in history.COLLECTIONS:
+        collection, key = history.COLLECTIONS[model]
+        return (collection, str(record.fields[key])) if key in record.fields else None
+    if model in OWNERS:
+        collection, position = OWNERS[model]
+        return collection, str(record.ident[position])
+    return None
+
+
+def _sync(model, key, records, pks, edited) -> tuple[dict[Hashable, int], Counter]:
     stored = {tuple(getattr(obj, name) for name in key): obj for obj in model.objects.all()}
     links = {field.name: _links(model, field.name) for field in model._meta.many_to_many}
     ids, counts = {}, Counter()
     for record in records:
+        if _owner(model, record) in edited:
+            counts["kept as edited"] += 1
+            existing = _existing(model, record, stored, key, pks)
+            if existing is not None:
+                ids[record.ident] = existing.pk
+            continue
         fields = {name: _resolve(value, pks) for name, value in record.fields.items()}
         wanted = {name: {_resolve(ref, pks) for ref in refs} for name, refs in record.m2m.items()}
         obj = stored.get(tuple(fields[name] for name in key))
@@ -77,6 +116,15 @@ def _sync(model, key, records, pks) -> tuple[dict[Hashable, int], Counter]:
             raise BadValue(f"{record.origin}: the database refused it: {error}") from error
         ids[record.ident] = obj.pk
     return ids, counts
+
+
+def _existing(model, record: Record, stored: dict, key, pks):
+    """The stored row of a record left as edited, if it still exists (it may be deleted)."""
+    try:
+        fields = {name: _resolve(value, pks) for name, value in record.fields.items()}
+    except KeyError:  # it refers to a record that is itself kept deleted
+        return None
+    return stored.get(tuple(fields[name] for name in key))
 
 
 def _resolve(value, pks):

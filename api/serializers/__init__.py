@@ -10,6 +10,7 @@ from .briefs import (
     ProposalBriefSerializer,
     SourceBriefSerializer,
 )
+from .history import ChangeSerializer
 from .meetings import ChairmanshipSerializer, MeetingSerializer, ProposalSerializer
 from .statements import SourceSerializer, StatementSerializer
 from .statistics import (
@@ -25,6 +26,7 @@ __all__ = [
     "BlocBriefSerializer",
     "BlocSerializer",
     "ChairmanshipSerializer",
+    "ChangeSerializer",
     "MeetingBriefSerializer",
     "MeetingSerializer",
     "OrganisationBriefSerializer",

@@ -34,6 +34,8 @@ class Command(BaseCommand):
         total = sum(counts.total() for counts in summary.values())
         details = ", ".join(f"{counts.total()} {name}" for name, counts in summary.items())
         self.stdout.write(f"Reference dataset: {total} records ({details}).")
+        kept = sum(counts["kept as edited"] for counts in summary.values())
+        edited = f", {kept} kept as editors left them" if kept else ""
         self.stdout.write(
-            self.style.SUCCESS(f"{created} created, {updated} updated, the rest unchanged.")
+            self.style.SUCCESS(f"{created} created, {updated} updated{edited}, the rest unchanged.")
         )

@@ -1,0 +1,149 @@
+"""Writing: editors only, one transaction per request, If-Match against the current ETag, and
+history kept for everything (see api/history.py)."""
+
+import contextlib
+import hashlib
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
+from django.utils.http import parse_etags, quote_etag
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from . import history
+from . import models as m
+from .pagination import Pagination
+from .restore import restore_last_deletion
+from .serializers.history import ChangeSerializer
+
+WRITES = {"create", "update", "partial_update", "destroy", "restore"}
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = "Send If-Match with the record's current ETag: nothing is overwritten blindly."
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The record changed since you read it: fetch it again, then retry."
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The change conflicts with the record."
+
+
+def etag(data) -> str:
+    """The ETag a GET of this representation carries (Django's, from the JSON bytes)."""
+    content = JSONRenderer().render(data)
+    return quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
+
+
+class Editable:
+    """POST, PUT, PATCH and DELETE on a collection, its history, and restoring a deleted record."""
+
+    write_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action in {"create", "update", "partial_update"}:
+            return self.write_serializer_class
+        return self.serializer_class
+
+    @contextlib.contextmanager
+    def writing(self):
+        """One transaction per request, its changes attributed to the editor."""
+        try:
+            with transaction.atomic(), history.actor(f"api:{self.request.user.get_username()}"):
+                yield
+        except ProtectedError as error:
+            names = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+            raise Conflict(f"Other records still refer to this one: {', '.join(names)}.") from None
+        except IntegrityError as error:
+            raise Conflict(f"The database refused the change: {error}".splitlines()[0]) from None
+
+    def locked_object(self):
+        """The record, locked until the transaction ends, and checked against If-Match."""
+        record = self.get_object()
+        if connection.vendor == "postgresql":  # SQLite's write transactions already take a lock
+            type(record).objects.select_for_update().filter(pk=record.pk).exists()
+            record = self.get_object()  # read again now that no one else can change it
+        given = self.request.headers.get("If-Match")
+        if not given:
+            raise PreconditionRequired()
+        current = etag(self.serializer_class(record, context=self.get_serializer_context()).data)
+        if "*" not in given and current not in parse_etags(given):
+            raise PreconditionFailed()
+        return record
+
+    def written(self, record, status_code: int) -> Response:
+        """The record as a GET now returns it, with the ETag for the next If-Match."""
+        fresh = self.get_queryset().get(pk=record.pk)
+        data = self.serializer_class(fresh, context=self.get_serializer_context()).data
+        headers = {"ETag": etag(data)}
+        if status_code == status.HTTP_201_CREATED and "url" in data:
+            headers["Location"] = str(data["url"])  # a plain str, as WSGI wants
+        return Response(data, status=status_code, headers=headers)
+
+    def create(self, request, *args, **kwargs):
+        with self.writing():
+            serializer = self.get_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            self.check_identifier_is_new(serializer.validated_data)
+            record = serializer.save()
+        return self.written(record, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        with self.writing():
+            record = self.locked_object()
+            serializer = self.get_serializer(record, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
+        return self.written(record, status.HTTP_200_OK)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        with self.writing():
+            self.locked_object().delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def check_identifier_is_new(self, data) -> None:
+        """A deleted record's identifier is never given to another record."""
+        collection, key = history.COLLECTIONS[self.get_queryset().model]
+        if (
+            key in data
+            and m.Change.objects.filter(collection=collection, record_id=str(data[key])).exists()
+        ):
+            raise Conflict(
+                f"The {key} {data[key]} belonged to a deleted record: restore it from its history."
+            )
+
+    def record_id(self) -> str:
+        key = self.lookup_url_kwarg or self.lookup_field
+        value = self.kwargs[key]
+        return getattr(value, self.lookup_case)() if self.lookup_case else value
+
+    @extend_schema(responses=ChangeSerializer(many=True))
+    @action(detail=True, pagination_class=Pagination, filter_backends=[])
+    def history(self, request, *args, **kwargs):
+        """Every version of the record, oldest first, its deletion included."""
+        collection, _ = history.COLLECTIONS[self.get_queryset().model]
+        changes = m.Change.objects.filter(collection=collection, record_id=self.record_id())
+        page = self.paginate_queryset(changes.order_by("id"))
+        if not page:
+            raise exceptions.NotFound("This record has no history: it never existed.")
+        return self.get_paginated_response(ChangeSerializer(page, many=True).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def restore(self, request, *args, **kwargs):
+        """Bring a deleted record back as it was, with its parts, under its old identifier."""
+        collection, _ = history.COLLECTIONS[self.get_queryset().model]
+        with self.writing():
+            record = restore_last_deletion(self.get_queryset().model, collection, self.record_id())
+        return self.written(record, status.HTTP_201_CREATED)

@@ -1,0 +1,214 @@
+"""History kept by the database: triggers on every table of the record write a `Change` row.
+
+pghistory (django-pgtrigger) would do this on PostgreSQL only: its triggers are skipped on SQLite
+and its manual events fail there. The record must keep its history on both databases, so the
+triggers are generated here for each: PostgreSQL reads the writer from a transaction setting,
+SQLite from the one-row `Actor` table. They are (re)installed after every `migrate`.
+"""
+
+import contextlib
+from dataclasses import dataclass
+
+from django.db import connections
+
+from . import models as m
+
+# The collections of the API: the model, its path, and the field that identifies a record.
+COLLECTIONS = {
+    m.Participant: ("participants", "code"),
+    m.Organisation: ("organisations", "slug"),
+    m.Person: ("people", "slug"),
+    m.Bloc: ("blocs", "slug"),
+    m.Chairmanship: ("chairmanships", "year"),
+    m.Meeting: ("meetings", "slug"),
+    m.Proposal: ("proposals", "slug"),
+    m.Statement: ("statements", "id"),
+    m.Source: ("sources", "slug"),
+    m.Production: ("production", "id"),
+    m.Trade: ("trade", "id"),
+}
+# Rows that belong to a record of another table: their changes are that record's.
+PARENTS = {
+    m.StatusPeriod: "participant",
+    m.RepresentedState: "participant",
+    m.Affiliation: "person",
+    m.Position: "proposal",
+}
+PARTS = {
+    m.StatusPeriod: "status_history",
+    m.RepresentedState: "represents",
+    m.Affiliation: "affiliations",
+    m.Position: "positions",
+    m.StatisticReport: "reports",
+}
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """A table whose changes are kept, and how a row finds its record."""
+
+    table: str
+    columns: tuple[str, ...]
+    part: str
+    collection_sql: str  # in terms of the row alias R
+    record_sql: str
+
+
+def tracked() -> list[Tracked]:
+    tables = []
+    for model in [*COLLECTIONS, *PARENTS, m.StatisticReport]:
+        collection, record = _locate(model, "R")
+        part = PARTS.get(model, "record")
+        tables.append(_tracked(model, part, collection, record))
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through
+            owner_id = f"R.{field.m2m_column_name()}"
+            collection, record = _key_of(model, owner_id)
+            name = field.name if part == "record" else f"{part}.{field.name}"
+            tables.append(_tracked(through, name, collection, record))
+    return tables
+
+
+def _tracked(model, part, collection, record) -> Tracked:
+    columns = tuple(field.column for field in model._meta.concrete_fields)
+    return Tracked(model._meta.db_table, columns, part, collection, record)
+
+
+def _locate(model, row: str) -> tuple[str, str]:
+    """(collection, record id) of a row, as SQL in terms of the row alias."""
+    if model in COLLECTIONS:
+        collection, key = COLLECTIONS[model]
+        return f"'{collection}'", f"CAST({row}.{_column(model, key)} AS TEXT)"
+    if model is m.StatisticReport:
+        production = _key_of(m.Production, f"{row}.production_id")[1]
+        trade = _key_of(m.Trade, f"{row}.trade_id")[1]
+        return (
+            f"CASE WHEN {row}.production_id IS NULL THEN 'trade' ELSE 'production' END",
+            f"COALESCE({production}, {trade})",
+        )
+    parent = model._meta.get_field(PARENTS[model])
+    return _key_of(parent.related_model, f"{row}.{parent.column}")
+
+
+def _key_of(model, id_sql: str) -> tuple[str, str]:
+    """(collection, record id) of the record owning the row of `model` whose id is `id_sql`."""
+    table = model._meta.db_table
+    if model in COLLECTIONS:
+        collection, key = COLLECTIONS[model]
+        column = _column(model, key)
+        return (
+            f"'{collection}'",
+            f"(SELECT CAST({column} AS TEXT) FROM {table} WHERE id = {id_sql})",
+        )
+    parent = model._meta.get_field(PARENTS[model])
+    return _key_of(
+        parent.related_model, f"(SELECT {parent.column} FROM {table} WHERE id = {id_sql})"
+    )
+
+
+def _column(model, name: str) -> str:
+    return model._meta.get_field(name).column
+
+
+# --- installing the triggers ----------------------------------------------------------------
+
+
+def install(using="default", **kwargs) -> None:
+    """(Re)create the triggers of every tracked table; run after every migrate."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        for table in tracked():
+            for statement in _statements(table, connection.vendor):
+                cursor.execute(statement)
+
+
+def _statements(table: Tracked, vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return _postgresql(table)
+    return _sqlite(table)
+
+
+def _postgresql(table: Tracked) -> list[str]:
+    function = f"kpdata_change_{table.table}"
+    values = {
+        "collection": table.collection_sql.replace("R.", "ROW_."),
+        "record": table.record_sql.replace("R.", "ROW_."),
+    }
+    body = f"""
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
+DECLARE ROW_ {table.table}%ROWTYPE;
+BEGIN
+  IF TG_OP = 'DELETE' THEN ROW_ := OLD; ELSE ROW_ := NEW; END IF;
+  INSERT INTO api_change (collection, record_id, "table", part, action, old, new, actor, at,
+                          txid)
+  VALUES ({values["collection"]}, COALESCE({values["record"]}, '?'), TG_TABLE_NAME, '{table.part}',
+          lower(TG_OP),
+          CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE to_jsonb(OLD) END,
+          CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE to_jsonb(NEW) END,
+          COALESCE(NULLIF(current_setting('kpdata.actor', true), ''), 'database'),
+          clock_timestamp(), txid_current());
+  RETURN NULL;
+END $$ LANGUAGE plpgsql"""
+    return [
+        body,
+        f"DROP TRIGGER IF EXISTS kpdata_change ON {table.table}",
+        f"DROP TRIGGER IF EXISTS kpdata_change_update ON {table.table}",
+        f"CREATE TRIGGER kpdata_change AFTER INSERT OR DELETE ON {table.table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {function}()",
+        f"CREATE TRIGGER kpdata_change_update AFTER UPDATE ON {table.table} "
+        f"FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION {function}()",
+    ]
+
+
+def _sqlite(table: Tracked) -> list[str]:
+    def row_json(alias: str) -> str:
+        pairs = ", ".join(f"'{column}', {alias}.\"{column}\"" for column in table.columns)
+        return f"json_object({pairs})"
+
+    actor = "COALESCE((SELECT NULLIF(name, '') FROM api_actor WHERE id = 1), 'database')"
+    now = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+    statements = []
+    for action, alias, old, new in [
+        ("insert", "NEW", "NULL", row_json("NEW")),
+        ("update", "NEW", row_json("OLD"), row_json("NEW")),
+        ("delete", "OLD", row_json("OLD"), "NULL"),
+    ]:
+        name = f"kpdata_change_{table.table}_{action}"
+        changed = " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in table.columns)
+        when = f" WHEN {changed}" if action == "update" else ""
+        collection = table.collection_sql.replace("R.", f"{alias}.")
+        record = table.record_sql.replace("R.", f"{alias}.")
+        statements += [
+            f"DROP TRIGGER IF EXISTS {name}",
+            f"CREATE TRIGGER {name} AFTER {action.upper()} ON {table.table}{when} BEGIN "
+            f'INSERT INTO api_change (collection, record_id, "table", part, action, old, new, '
+            f"actor, at) VALUES ({collection}, COALESCE({record}, '?'), '{table.table}', "
+            f"'{table.part}', '{action}', "
+            f"{old}, {new}, {actor}, {now}); END",
+        ]
+    return statements
+
+
+# --- who is writing ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def actor(name: str, using: str = "default"):
+    """Attribute the changes of the current transaction to `name` (call inside `atomic`)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('kpdata.actor', %s, true)", [name])
+            yield
+            return
+        cursor.execute("INSERT OR REPLACE INTO api_actor (id, name) VALUES (1, %s)", [name])
+        yield
+        # Cleared before the commit; a transaction that rolls back clears it anyway.
+        if not connection.needs_rollback:
+            cursor.execute("UPDATE api_actor SET name = '' WHERE id = 1")
+
+
+def changed_fields(change: m.Change) -> list[str]:
+    """The columns whose values differ between the old and the new row."""
+    old, new = change.old or {}, change.new or {}
+    return sorted(key for key in old.keys() | new.keys() if old.get(key) != new.get(key))

@@ -1,0 +1,55 @@
+"""Every change to the record, written by database triggers: who, when, what, and the old values."""
+
+from django.db import models
+
+
+class Change(models.Model):
+    """One row created, changed or deleted, attributed to the public record it belongs to.
+
+    Triggers on every table of the record write these rows (see api/history.py), so changes made
+    by the API, the admin, a command, a bulk update or raw SQL are all kept.
+    """
+
+    collection = models.CharField(max_length=30, help_text="The collection, e.g. proposals.")
+    record_id = models.CharField(
+        max_length=120, help_text="The record's identifier: its code, slug, year or id."
+    )
+    table = models.CharField(max_length=60, help_text="The database table of the row.")
+    part = models.CharField(
+        max_length=60,
+        help_text="What changed: record (the record's own fields), or a part such as positions, "
+        "sources or positions.sources.",
+    )
+    action = models.CharField(max_length=6, help_text="insert, update or delete.")
+    old = models.JSONField(null=True, help_text="The row before the change; null for an insert.")
+    new = models.JSONField(null=True, help_text="The row after the change; null for a delete.")
+    actor = models.CharField(
+        max_length=160,
+        help_text="Who: api:<editor>, admin:<user>, command:<name>, or database for raw SQL.",
+    )
+    at = models.DateTimeField(help_text="When the change was made.")
+    txid = models.BigIntegerField(
+        null=True, help_text="PostgreSQL transaction id, so the feed never skips a late commit."
+    )
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["collection", "record_id", "id"], name="change_record"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.collection}/{self.record_id} ({self.part})"
+
+
+class Actor(models.Model):
+    """Who is writing, for SQLite's triggers (PostgreSQL's read a transaction setting instead).
+
+    One row, set at the start of a write transaction and cleared before it commits; SQLite runs
+    one write transaction at a time, so the row always names the current writer.
+    """
+
+    name = models.CharField(max_length=160, blank=True, default="")
+
+    def __str__(self) -> str:
+        return self.name or "database"

@@ -1,0 +1,290 @@
+"""What editors send: references by code or slug, identifiers set once, model rules checked."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from rest_framework import serializers
+
+from api import models as m
+
+GRADED = ("confidence", "note")
+
+
+class Identifier(serializers.SlugRelatedField):
+    """A reference by code (any case) or slug."""
+
+    def __init__(self, model, slug_field: str = "slug", **kwargs):
+        super().__init__(queryset=model.objects.all(), slug_field=slug_field, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = data.upper() if self.slug_field == "code" else data.lower()
+        return super().to_internal_value(data)
+
+
+def code(**kwargs) -> Identifier:
+    return Identifier(m.Participant, "code", **kwargs)
+
+
+def sources(**kwargs) -> Identifier:
+    return Identifier(
+        m.Source,
+        many=True,
+        allow_empty=False,
+        help_text="Slugs of the sources that back it: at least one.",
+        **kwargs,
+    )
+
+
+class TopicsField(serializers.ListField):
+    """Topic slugs; a new slug adds the topic to the vocabulary."""
+
+    child = serializers.SlugField(max_length=60)
+
+    def to_internal_value(self, data):
+        slugs = super().to_internal_value(data)
+        return [m.Topic.objects.get_or_create(slug=slug.lower())[0] for slug in slugs]
+
+
+class WriteSerializer(serializers.ModelSerializer):
+    """Writes a record whole, in one transaction, checking every rule of its model.
+
+    `nested` names lists of child rows written with their record (a proposal's positions):
+    given, they replace the record's rows; left out of a PATCH, they stay as they are.
+    """
+
+    identifier: str | None = "slug"
+    nested: dict[str, str] = {}  # field name -> the child's foreign key to the record
+
+    def validate(self, attrs):
+        identifier = self.identifier
+        instance = self.instance
+        if (
+            identifier
+            and instance is not None
+            and attrs.get(identifier, getattr(instance, identifier, None))
+            != (getattr(instance, identifier, None))
+        ):
+            raise serializers.ValidationError({identifier: ["An identifier never changes."]})
+        values = self._current()
+        for name, value in attrs.items():
+            if name in self.nested or self._is_many(name):
+                continue
+            field = self.Meta.model._meta.get_field(name)
+            if field.many_to_one:
+                values[field.attname] = value.pk if value is not None else None
+            else:
+                values[field.attname] = value
+        record = self.Meta.model(**values)
+        try:
+            record.full_clean(exclude=[*self.nested, *self._many_names()], validate_unique=False)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
+        return attrs
+
+    def _current(self) -> dict:
+        if self.instance is None:
+            return {}
+        return {
+            field.attname: getattr(self.instance, field.attname)
+            for field in self.Meta.model._meta.concrete_fields
+        }
+
+    def _many_names(self) -> list[str]:
+        return [field.name for field in self.Meta.model._meta.many_to_many]
+
+    def _is_many(self, name: str) -> bool:
+        return name in self._many_names()
+
+    @transaction.atomic
+    def create(self, validated_data):
+        children = {
+            name: validated_data.pop(name) for name in self.nested if name in validated_data
+        }
+        record = super().create(validated_data)
+        self._write_children(record, children)
+        return record
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        children = {
+            name: validated_data.pop(name) for name in self.nested if name in validated_data
+        }
+        record = super().update(instance, validated_data)
+        self._write_children(record, children)
+        if children:
+            record.save(update_fields=["updated_at"])  # the record changed with its rows
+        return record
+
+    def _write_children(self, record, children: dict) -> None:
+        for name, rows in children.items():
+            link = self.nested[name]
+            related = getattr(record, name)
+            related.all().delete()
+            for row in rows:
+                row = dict(row)
+                row_sources = row.pop("sources", [])
+                child = related.model.objects.create(**{link: record}, **row)
+                child.sources.set(row_sources)
+
+
+class StatusPeriodWriteSerializer(serializers.ModelSerializer):
+    sources = sources()
+
+    class Meta:
+        model = m.StatusPeriod
+        fields = ("status", "start", "start_precision", "end", "end_precision", *GRADED,
+                  "sources")  # fmt: skip
+
+
+class ParticipantWriteSerializer(WriteSerializer):
+    identifier = "code"
+    nested = {"status_periods": "participant"}
+    status_history = StatusPeriodWriteSerializer(many=True, required=False, source="status_periods")
+    sources = sources()
+
+    class Meta:
+        model = m.Participant
+        fields = ("code", "iso3", "name", "kind", "region", "joined_on", "joined_on_precision",
+                  "status_history", *GRADED, "sources")  # fmt: skip
+
+    def to_internal_value(self, data):
+        # Codes are upper case; checked for uniqueness as such.
+        if isinstance(data, dict) and isinstance(data.get("code"), str):
+            data = {**data, "code": data["code"].upper()}
+        return super().to_internal_value(data)
+
+
+class OrganisationWriteSerializer(WriteSerializer):
+    sources = sources()
+
+    class Meta:
+        model = m.Organisation
+        fields = ("slug", "name", "acronym", "kind", "kp_observer", "country", "website",
+                  *GRADED, "sources")  # fmt: skip
+
+
+class AffiliationWriteSerializer(serializers.ModelSerializer):
+    organisation = Identifier(m.Organisation, allow_null=True, required=False)
+    participant = code(allow_null=True, required=False)
+    sources = sources()
+
+    class Meta:
+        model = m.Affiliation
+        fields = ("organisation", "participant", "role", "start", "start_precision", "end",
+                  "end_precision", *GRADED, "sources")  # fmt: skip
+
+
+class PersonWriteSerializer(WriteSerializer):
+    nested = {"affiliations": "person"}
+    affiliations = AffiliationWriteSerializer(many=True, required=False)
+    sources = sources()
+
+    class Meta:
+        model = m.Person
+        fields = ("slug", "name", "affiliations", *GRADED, "sources")
+
+
+class BlocWriteSerializer(WriteSerializer):
+    members = code(many=True, required=False)
+    sources = sources()
+
+    class Meta:
+        model = m.Bloc
+        fields = ("slug", "name", "description", "members", *GRADED, "sources")
+
+
+class ChairmanshipWriteSerializer(WriteSerializer):
+    identifier = "year"
+    chair = code(allow_null=True, required=False)
+    chair_person = Identifier(m.Person, allow_null=True, required=False)
+    vice_chair = code(allow_null=True, required=False)
+    sources = sources()
+
+    class Meta:
+        model = m.Chairmanship
+        fields = ("year", "chair", "chair_person", "vice_chair", *GRADED, "sources")
+
+
+class MeetingWriteSerializer(WriteSerializer):
+    host = code(allow_null=True, required=False)
+    chair = code(allow_null=True, required=False)
+    sources = sources()
+
+    class Meta:
+        model = m.Meeting
+        fields = ("slug", "kind", "title", "year", "start_date", "start_date_precision",
+                  "end_date", "end_date_precision", "city", "country", "host", "chair", "outcome",
+                  "communique_adopted", *GRADED, "sources")  # fmt: skip
+
+
+class PositionWriteSerializer(serializers.ModelSerializer):
+    participant = code()
+    sources = sources()
+
+    class Meta:
+        model = m.Position
+        fields = ("participant", "position", *GRADED, "sources")
+
+
+class ProposalWriteSerializer(WriteSerializer):
+    """A proposal and its positions, written whole or not at all."""
+
+    nested = {"positions": "proposal"}
+    meeting = Identifier(m.Meeting, allow_null=True, required=False)
+    tabled_by = code(many=True, required=False)
+    topics = TopicsField(required=False)
+    positions = PositionWriteSerializer(many=True, required=False)
+    sources = sources()
+
+    class Meta:
+        model = m.Proposal
+        fields = ("slug", "title", "summary", "meeting", "tabled_on", "tabled_on_precision",
+                  "tabled_by", "topics", "decision_rule", "outcome", "positions", *GRADED,
+                  "sources")  # fmt: skip
+
+    def validate_positions(self, rows):
+        codes = [row["participant"].code for row in rows]
+        if len(codes) != len(set(codes)):
+            raise serializers.ValidationError("One position per participant.")
+        return rows
+
+
+class StatementWriteSerializer(WriteSerializer):
+    identifier = None
+    speaker = Identifier(m.Person, allow_null=True, required=False)
+    organisation = Identifier(m.Organisation, allow_null=True, required=False)
+    participant = code(allow_null=True, required=False)
+    meeting = Identifier(m.Meeting, allow_null=True, required=False)
+    proposal = Identifier(m.Proposal, allow_null=True, required=False)
+    topics = TopicsField(required=False)
+    source = Identifier(m.Source, help_text="The source that prints the words (slug).")
+
+    class Meta:
+        model = m.Statement
+        fields = ("text", "date", "date_precision", "speaker", "speaker_description",
+                  "speaker_role", "organisation", "participant", "meeting", "proposal", "topics",
+                  "language", "source", *GRADED)  # fmt: skip
+
+
+class SourceWriteSerializer(WriteSerializer):
+    class Meta:
+        model = m.Source
+        fields = ("slug", "url", "kind", "title", "publisher", "author", "published_on",
+                  "published_on_precision", *GRADED)  # fmt: skip
+
+
+class ProductionWriteSerializer(WriteSerializer):
+    identifier = None
+    participant = code(allow_null=True, help_text="Code, or null for the world total.")
+    sources = sources()
+
+    class Meta:
+        model = m.Production
+        fields = ("participant", "year", "carats", "value_usd", *GRADED, "sources")
+
+
+class TradeWriteSerializer(ProductionWriteSerializer):
+    class Meta:
+        model = m.Trade
+        fields = ("participant", "year", "flow", "carats", "value_usd", "certificates", *GRADED,
+                  "sources")  # fmt: skip
