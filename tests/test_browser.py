@@ -3,15 +3,12 @@ accessibility check, and never make a request that leaves the machine."""
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from tests.live import live_server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright = pytest.importorskip("playwright.sync_api")
@@ -33,42 +30,12 @@ FLAGS = [
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """The app as `make serve` runs it (gunicorn, debug off) on its own SQLite file."""
-    folder = tmp_path_factory.mktemp("browser")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-        "DJANGO_SECRET_KEY": "browser-test-" + "x" * 40,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "KPDATA_EXPORT_ROOT": str(folder / "exports"),
-    }
-    for command in (["migrate", "-v0"], ["load_reference"], ["collectstatic", "--noinput", "-v0"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True,
-                       capture_output=True)  # fmt: skip
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [str(gunicorn), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--access-logfile", "/dev/null"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    with live_server(tmp_path_factory.mktemp("browser")) as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(server):  # after the server: Django's database calls refuse Playwright's event loop
     with playwright.sync_playwright() as driver:
         chromium = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield chromium
