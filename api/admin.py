@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from . import models as m
+from .history import COLLECTIONS
 
 admin.site.site_header = "KP Data editors"
 admin.site.site_title = "KP Data"
@@ -13,13 +14,30 @@ GRADED_FIELDS = ("confidence", "note", "sources")
 
 
 class ImmutableIdentifierMixin:
-    """Public identifiers (codes, slugs) are set once and never change."""
+    """Public identifiers (codes, slugs) are set once, never change and are never reused."""
 
     identifier = "slug"
 
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))
         return (*fields, self.identifier) if obj else fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None or self.model not in COLLECTIONS:
+            return form
+        collection, identifier = COLLECTIONS[self.model][0], self.identifier
+
+        class NewRecordForm(form):
+            def clean(self):
+                data = super().clean()
+                value = data.get(identifier)
+                used = m.Change.objects.filter(collection=collection, record_id=str(value))
+                if value is not None and used.exists():
+                    self.add_error(identifier, "A deleted record had it: restore that record.")
+                return data
+
+        return NewRecordForm
 
 
 class SourcedAdmin(admin.ModelAdmin):

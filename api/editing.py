@@ -84,8 +84,9 @@ class Editable:
         fresh = self.get_queryset().get(pk=record.pk)
         data = self.serializer_class(fresh, context=self.get_serializer_context()).data
         headers = {"ETag": etag(data)}
-        if status_code == status.HTTP_201_CREATED and "url" in data:
-            headers["Location"] = str(data["url"])  # a plain str, as WSGI wants
+        if status_code == status.HTTP_201_CREATED:
+            # A source's `url` is the page it names; its address here is `api_url`.
+            headers["Location"] = str(data.get("api_url") or data["url"])  # plain str, for WSGI
         return Response(data, status=status_code, headers=headers)
 
     def create(self, request, *args, **kwargs):

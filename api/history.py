@@ -166,6 +166,7 @@ def _sqlite(table: Tracked) -> list[str]:
         return f"json_object({pairs})"
 
     actor = "COALESCE((SELECT NULLIF(name, '') FROM api_actor WHERE id = 1), 'database')"
+    txn = "(SELECT txn FROM api_actor WHERE id = 1)"
     now = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
     statements = []
     for action, alias, old, new in [
@@ -182,9 +183,9 @@ def _sqlite(table: Tracked) -> list[str]:
             f"DROP TRIGGER IF EXISTS {name}",
             f"CREATE TRIGGER {name} AFTER {action.upper()} ON {table.table}{when} BEGIN "
             f'INSERT INTO api_change (collection, record_id, "table", part, action, old, new, '
-            f"actor, at) VALUES ({collection}, COALESCE({record}, '?'), '{table.table}', "
+            f"actor, at, txid) VALUES ({collection}, COALESCE({record}, '?'), '{table.table}', "
             f"'{table.part}', '{action}', "
-            f"{old}, {new}, {actor}, {now}); END",
+            f"{old}, {new}, {actor}, {now}, COALESCE({txn}, 0)); END",
         ]
     return statements
 
@@ -201,7 +202,12 @@ def actor(name: str, using: str = "default"):
             cursor.execute("SELECT set_config('kpdata.actor', %s, true)", [name])
             yield
             return
-        cursor.execute("INSERT OR REPLACE INTO api_actor (id, name) VALUES (1, %s)", [name])
+        # SQLite runs one write transaction at a time: a count numbers them, as txids would.
+        cursor.execute(
+            "INSERT INTO api_actor (id, name, txn) VALUES (1, %s, 1) "
+            "ON CONFLICT (id) DO UPDATE SET name = excluded.name, txn = api_actor.txn + 1",
+            [name],
+        )
         yield
         # Cleared before the commit; a transaction that rolls back clears it anyway.
         if not connection.needs_rollback:

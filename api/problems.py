@@ -52,7 +52,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     if not isinstance(exc, exceptions.APIException):
-        return None  # an unexpected error: Django's handler500 answers it, as problem details
+        return None  # the database middleware (503) or Django's handler500 answers it
 
     errors = None
     if isinstance(exc, exceptions.ValidationError):

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.db import connection
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.http import FileResponse, HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags, urlencode
@@ -447,10 +447,18 @@ class ChangesView(APIView):
 
 
 def changes_since(since: str):
-    """Changes after a change number or a moment, oldest first, committed ones only."""
-    changes = m.Change.objects.order_by("id")
+    """Changes after a change number or a moment, committed ones only, in transaction order.
+
+    Ordered by (transaction, number), a reader's place is never passed by a transaction that
+    commits later: on PostgreSQL only transactions older than any still running are served.
+    """
+    changes = m.Change.objects.order_by("txid", "id")
     if since.isascii() and since.isdigit():
-        changes = changes.filter(id__gt=int(since))
+        last = m.Change.objects.filter(id=int(since)).values_list("txid", flat=True).first()
+        if last is None:
+            changes = changes.filter(id__gt=int(since))
+        else:
+            changes = changes.filter(Q(txid__gt=last) | Q(txid=last, id__gt=int(since)))
     elif since:
         try:
             moment = MomentField().clean(since)

@@ -25,7 +25,7 @@ def _int(name: str, default: int) -> int:
     try:
         return int(value) if value.strip() else default
     except ValueError:
-        sys.exit(f"kpdata: {name} must be a whole number of seconds, not {value!r}.")
+        sys.exit(f"kpdata: {name} must be a whole number, not {value!r}.")
 
 
 # --- Environment: the only variables the project reads -------------------------------------------
@@ -34,6 +34,7 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DATABASE_URL = os.environ.get("DATABASE_URL", "") or f"sqlite:///{BASE_DIR / 'kpdata.sqlite3'}"
 ALLOWED_HOSTS = _list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CONN_MAX_AGE = _int("CONN_MAX_AGE", 60)
+STATEMENT_TIMEOUT_MS = _int("STATEMENT_TIMEOUT_MS", 30000)
 # Where the whole-dataset ZIPs are kept, one per dataset version.
 EXPORT_ROOT = Path(os.environ.get("KPDATA_EXPORT_ROOT", "") or BASE_DIR / "var" / "exports")
 CSRF_TRUSTED_ORIGINS = _list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
@@ -71,6 +72,8 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
 if _database["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when the server is unreachable, instead of hanging on a dead host.
     _database.setdefault("OPTIONS", {})["connect_timeout"] = 5
+    # No query runs longer than this: a pathological request fails instead of piling up.
+    _database["OPTIONS"]["options"] = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
     _database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
 
@@ -93,6 +96,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "api.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -150,6 +154,8 @@ STORAGES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Forms read a URL typed without a scheme as https (Django 6's default).
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # Production hardening: on whenever debug is off.
 SESSION_COOKIE_SECURE = not DEBUG

@@ -29,13 +29,16 @@ class Change(models.Model):
     )
     at = models.DateTimeField(help_text="When the change was made.")
     txid = models.BigIntegerField(
-        null=True, help_text="PostgreSQL transaction id, so the feed never skips a late commit."
+        null=True,
+        help_text="The writing transaction (PostgreSQL's id, SQLite's count): a restore replays a "
+        "whole deletion, and the feed never skips a late commit.",
     )
 
     class Meta:
         ordering = ["id"]
         indexes = [
             models.Index(fields=["collection", "record_id", "id"], name="change_record"),
+            models.Index(fields=["txid", "id"], name="change_feed"),
         ]
 
     def __str__(self) -> str:
@@ -50,6 +53,7 @@ class Actor(models.Model):
     """
 
     name = models.CharField(max_length=160, blank=True, default="")
+    txn = models.BigIntegerField(default=0, help_text="Counts write transactions.")
 
     def __str__(self) -> str:
         return self.name or "database"

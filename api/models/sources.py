@@ -1,6 +1,9 @@
 """Where every fact comes from: news articles, reports, communiqués and datasets."""
 
+from django.apps import apps
 from django.db import models
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 
 from .base import GradedModel, precision_constraints, precision_field, slug_validator
 
@@ -42,3 +45,15 @@ class Source(GradedModel):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+
+@receiver(pre_delete, sender=Source)
+def keep_cited_sources(sender, instance: Source, **kwargs) -> None:
+    """A source that records cite cannot be deleted: every record cites at least one source."""
+    citing = []
+    for model in apps.get_models():
+        for field in model._meta.many_to_many:
+            if field.related_model is Source:
+                citing += list(model.objects.filter(**{field.name: instance})[:5])
+    if citing:
+        raise models.ProtectedError(f"{instance} is cited by other records.", set(citing))

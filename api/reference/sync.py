@@ -68,11 +68,13 @@ def _edited() -> set[tuple[str, str]]:
     return set(changes.values_list("collection", "record_id").distinct())
 
 
-def _owner(model, record: Record) -> tuple[str, str] | None:
-    """The (collection, record id) a planned row belongs to, when it follows from the files."""
+def _owner(model, record: Record, stored) -> tuple[str, str] | None:
+    """The (collection, record id) a row belongs to: from the files, or its stored id."""
     if model in history.COLLECTIONS:
         collection, key = history.COLLECTIONS[model]
-        return (collection, str(record.fields[key])) if key in record.fields else None
+        if key in record.fields:
+            return collection, str(record.fields[key])
+        return (collection, str(stored.pk)) if stored is not None else None
     if model in OWNERS:
         collection, position = OWNERS[model]
         return collection, str(record.ident[position])
@@ -82,17 +84,22 @@ def _owner(model, record: Record) -> tuple[str, str] | None:
 def _sync(model, key, records, pks, edited) -> tuple[dict[Hashable, int], Counter]:
     stored = {tuple(getattr(obj, name) for name in key): obj for obj in model.objects.all()}
     links = {field.name: _links(model, field.name) for field in model._meta.many_to_many}
+    deleted = _deleted_by_editors(model, key)
     ids, counts = {}, Counter()
     for record in records:
-        if _owner(model, record) in edited:
+        try:
+            fields = {name: _resolve(value, pks) for name, value in record.fields.items()}
+        except KeyError:  # it belongs to a record an editor deleted, which stays deleted
             counts["kept as edited"] += 1
-            existing = _existing(model, record, stored, key, pks)
-            if existing is not None:
-                ids[record.ident] = existing.pk
             continue
-        fields = {name: _resolve(value, pks) for name, value in record.fields.items()}
+        natural = tuple(fields[name] for name in key)
+        obj = stored.get(natural)
+        if _owner(model, record, obj) in edited or (obj is None and natural in deleted):
+            counts["kept as edited"] += 1
+            if obj is not None:
+                ids[record.ident] = obj.pk
+            continue
         wanted = {name: {_resolve(ref, pks) for ref in refs} for name, refs in record.m2m.items()}
-        obj = stored.get(tuple(fields[name] for name in key))
         try:
             if obj is None:
                 obj = model.objects.create(**fields)
@@ -118,13 +125,15 @@ def _sync(model, key, records, pks, edited) -> tuple[dict[Hashable, int], Counte
     return ids, counts
 
 
-def _existing(model, record: Record, stored: dict, key, pks):
-    """The stored row of a record left as edited, if it still exists (it may be deleted)."""
-    try:
-        fields = {name: _resolve(value, pks) for name, value in record.fields.items()}
-    except KeyError:  # it refers to a record that is itself kept deleted
-        return None
-    return stored.get(tuple(fields[name] for name in key))
+def _deleted_by_editors(model, key) -> set[tuple]:
+    """Natural keys of the rows of this table that an editor deleted."""
+    changes = m.Change.objects.filter(
+        Q(actor__startswith="api:") | Q(actor__startswith="admin:"),
+        table=model._meta.db_table,
+        action="delete",
+    )
+    columns = [model._meta.get_field(name.removesuffix("_id")).column for name in key]
+    return {tuple(change.old.get(column) for column in columns) for change in changes}
 
 
 def _resolve(value, pks):

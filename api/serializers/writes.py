@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import UniqueConstraint
 from rest_framework import serializers
 
 from api import models as m
@@ -45,7 +46,77 @@ class TopicsField(serializers.ListField):
         return [m.Topic.objects.get_or_create(slug=slug.lower())[0] for slug in slugs]
 
 
-class WriteSerializer(serializers.ModelSerializer):
+class ModelRules:
+    """Checks a row against its model's rules (fields, checks, uniqueness) before the database
+    does, and names the field each broken rule is about."""
+
+    def check_rules(self, attrs, instance=None, skip=()):
+        model = self.Meta.model
+        values = {} if instance is None else {
+            field.attname: getattr(instance, field.attname) for field in model._meta.concrete_fields
+        }  # fmt: skip
+        for name, value in attrs.items():
+            if name in skip or name in _many(model):
+                continue
+            field = model._meta.get_field(name)
+            if field.many_to_one:
+                values[field.attname] = value.pk if value is not None else None
+            else:
+                values[field.attname] = value
+        record = model(**values)
+        record._state.adding = instance is None  # an update is not a duplicate of itself
+        excluded = {*skip, *_many(model)}
+        if instance is None:  # a new child row's link to its record is set on saving
+            excluded |= {f.name for f in model._meta.concrete_fields if f.name not in attrs}
+        errors: dict[str, list[str]] = {}
+        try:
+            record.full_clean(exclude=excluded, validate_unique=False, validate_constraints=False)
+        except DjangoValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault("request" if name == "__all__" else name, []).extend(messages)
+        for constraint in model._meta.constraints:
+            try:
+                constraint.validate(model, record, exclude=excluded)
+            except DjangoValidationError:
+                name, message = _explain(model, constraint)
+                errors.setdefault(name, []).append(message)
+        if errors:
+            raise serializers.ValidationError(errors)
+
+
+def _many(model) -> set[str]:
+    return {field.name for field in model._meta.many_to_many}
+
+
+def _explain(model, constraint) -> tuple[str, str]:
+    """The field a broken constraint is about, and what to do, in words."""
+    name = constraint.name
+    fields = [field.name for field in model._meta.concrete_fields]
+    if isinstance(constraint, UniqueConstraint):
+        return constraint.fields[-1], f"Another record has this {', '.join(constraint.fields)}."
+    if name.endswith("_end_after_start"):
+        return ("end_date" if "end_date" in fields else "end"), "The end is before the start."
+    for field in fields:
+        if name.endswith(f"_{field}_precision_with_date"):
+            return f"{field}_precision", "Give a precision with a date, and none without one."
+        if name.endswith(f"_{field}_not_negative"):
+            return field, "Must not be negative."
+    if name == "statement_has_speaker_or_description":
+        return "speaker_description", "Name the speaker, or say who spoke."
+    if name == "affiliation_names_organisation_or_participant":
+        return "organisation", "Name an organisation or a participant."
+    return "request", str(constraint.get_violation_error_message())
+
+
+class RowSerializer(ModelRules, serializers.ModelSerializer):
+    """A child row written with its record (a position, a status period, an affiliation)."""
+
+    def validate(self, attrs):
+        self.check_rules(attrs)
+        return attrs
+
+
+class WriteSerializer(ModelRules, serializers.ModelSerializer):
     """Writes a record whole, in one transaction, checking every rule of its model.
 
     `nested` names lists of child rows written with their record (a proposal's positions):
@@ -56,44 +127,12 @@ class WriteSerializer(serializers.ModelSerializer):
     nested: dict[str, str] = {}  # field name -> the child's foreign key to the record
 
     def validate(self, attrs):
-        identifier = self.identifier
-        instance = self.instance
-        if (
-            identifier
-            and instance is not None
-            and attrs.get(identifier, getattr(instance, identifier, None))
-            != (getattr(instance, identifier, None))
-        ):
+        identifier, instance = self.identifier, self.instance
+        changed = identifier in attrs and instance is not None
+        if changed and attrs[identifier] != getattr(instance, identifier):
             raise serializers.ValidationError({identifier: ["An identifier never changes."]})
-        values = self._current()
-        for name, value in attrs.items():
-            if name in self.nested or self._is_many(name):
-                continue
-            field = self.Meta.model._meta.get_field(name)
-            if field.many_to_one:
-                values[field.attname] = value.pk if value is not None else None
-            else:
-                values[field.attname] = value
-        record = self.Meta.model(**values)
-        try:
-            record.full_clean(exclude=[*self.nested, *self._many_names()], validate_unique=False)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
+        self.check_rules(attrs, instance, skip=self.nested)
         return attrs
-
-    def _current(self) -> dict:
-        if self.instance is None:
-            return {}
-        return {
-            field.attname: getattr(self.instance, field.attname)
-            for field in self.Meta.model._meta.concrete_fields
-        }
-
-    def _many_names(self) -> list[str]:
-        return [field.name for field in self.Meta.model._meta.many_to_many]
-
-    def _is_many(self, name: str) -> bool:
-        return name in self._many_names()
 
     @transaction.atomic
     def create(self, validated_data):
@@ -127,7 +166,7 @@ class WriteSerializer(serializers.ModelSerializer):
                 child.sources.set(row_sources)
 
 
-class StatusPeriodWriteSerializer(serializers.ModelSerializer):
+class StatusPeriodWriteSerializer(RowSerializer):
     sources = sources()
 
     class Meta:
@@ -163,7 +202,7 @@ class OrganisationWriteSerializer(WriteSerializer):
                   *GRADED, "sources")  # fmt: skip
 
 
-class AffiliationWriteSerializer(serializers.ModelSerializer):
+class AffiliationWriteSerializer(RowSerializer):
     organisation = Identifier(m.Organisation, allow_null=True, required=False)
     participant = code(allow_null=True, required=False)
     sources = sources()
@@ -217,7 +256,7 @@ class MeetingWriteSerializer(WriteSerializer):
                   "communique_adopted", *GRADED, "sources")  # fmt: skip
 
 
-class PositionWriteSerializer(serializers.ModelSerializer):
+class PositionWriteSerializer(RowSerializer):
     participant = code()
     sources = sources()
 

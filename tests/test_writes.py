@@ -1,0 +1,149 @@
+"""Writing every collection: POST creates, PATCH changes a field, PUT replaces, DELETE removes."""
+
+import pytest
+
+from api import models as m
+from tests.test_writes_support import (  # noqa: F401 - fixtures
+    CASES,
+    Case,
+    address,
+    create,
+    editor_fixture,
+    editor_token_fixture,
+    fetch,
+    path_of,
+    problem,
+    send,
+)
+
+pytestmark = pytest.mark.django_db
+
+TIMESTAMPS = {"created_at", "updated_at"}
+
+
+def without(served: dict, *names: str) -> dict:
+    return {key: value for key, value in served.items() if key not in names}
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_post_creates_a_record_served_at_its_location_as_sent(editor, case: Case):
+    response = send(editor, "POST", case.list, case.new)
+
+    assert response.status_code == 201, response.content
+    served = response.json()
+    assert {name: served[name] for name in case.new} == case.new
+    assert response["Location"] == address(served)
+    assert path_of(served).startswith(case.list)
+    again, etag = fetch(response["Location"])
+    assert again == served
+    assert response["ETag"] == etag
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_patch_with_the_etag_of_a_get_changes_that_one_field(editor, case: Case):
+    path = case.existing_path()
+    before, etag = fetch(path)
+
+    response = send(editor, "PATCH", path, case.patch, if_match=etag)
+
+    assert response.status_code == 200, response.content
+    served = response.json()
+    assert {name: served[name] for name in case.patch} == case.patch
+    assert without(served, *case.patch, *TIMESTAMPS) == without(before, *case.patch, *TIMESTAMPS)
+    assert served["updated_at"] > before["updated_at"]
+    again, fresh_etag = fetch(path)
+    assert again == served
+    assert response["ETag"] == fresh_etag != etag
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_put_replaces_the_record_with_what_was_sent(editor, case: Case):
+    created = create(editor, case)
+    path = path_of(created)
+    _, etag = fetch(path)
+    replacement = {**case.new, **case.put}
+
+    response = send(editor, "PUT", path, replacement, if_match=etag)
+
+    assert response.status_code == 200, response.content
+    served = response.json()
+    assert {name: served[name] for name in replacement} == replacement
+    assert path_of(served) == path
+    assert served["created_at"] == created["created_at"]
+    again, fresh_etag = fetch(path)
+    assert again == served
+    assert response["ETag"] == fresh_etag
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_put_needs_the_whole_record(editor, case: Case):
+    path = case.existing_path()
+    _, etag = fetch(path)
+
+    response = send(editor, "PUT", path, case.patch, if_match=etag)
+
+    body = problem(response, 400)
+    required = {"sources"} if "sources" in case.new else {"source"}
+    if case.collection == "sources":
+        required = {"url"}
+    assert required <= set(body["errors"]), body
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_a_record_put_back_as_it_was_read_is_accepted_unchanged(editor, case: Case):
+    # A client may GET a record, edit the JSON and PUT it back: what reads serve, writes take.
+    path = case.existing_path()
+    before, etag = fetch(path)
+
+    response = send(editor, "PUT", path, before, if_match=etag)
+
+    assert response.status_code == 200, response.content
+    assert without(response.json(), "updated_at") == without(before, "updated_at")
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_delete_removes_the_record_and_a_get_then_finds_nothing(editor, case: Case):
+    path = path_of(create(editor, case))
+    _, etag = fetch(path)
+
+    response = send(editor, "DELETE", path, if_match=etag)
+
+    assert response.status_code == 204, response.content
+    assert response.content == b""
+    problem(editor.get(path), 404)
+
+
+@pytest.mark.parametrize("case", [case for case in CASES if case.identifier], ids=str)
+def test_the_identifier_of_a_deleted_record_is_never_given_to_a_new_one(editor, case: Case):
+    path = path_of(create(editor, case))
+    _, etag = fetch(path)
+    assert send(editor, "DELETE", path, if_match=etag).status_code == 204
+
+    body = problem(send(editor, "POST", case.list, case.new), 409)
+
+    assert "restore" in body["detail"]
+    problem(editor.get(path), 404)
+
+
+def test_a_deleted_statements_id_is_never_given_to_a_new_statement(editor):
+    case = next(case for case in CASES if case.collection == "statements")
+    first = create(editor, case)
+    path = path_of(first)
+    _, etag = fetch(path)
+    assert send(editor, "DELETE", path, if_match=etag).status_code == 204
+
+    second = create(editor, case)
+
+    assert second["id"] > first["id"]
+    problem(editor.get(path), 404)
+
+
+def test_a_write_is_signed_with_the_editors_name_in_the_history(editor):
+    case = next(case for case in CASES if case.collection == "organisations")
+    before = m.Change.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+    create(editor, case)
+
+    written = m.Change.objects.filter(id__gt=before)
+    assert written.filter(collection="organisations", record_id=case.new["slug"]).exists()
+    assert set(written.values_list("actor", flat=True)) == {"api:alice"}

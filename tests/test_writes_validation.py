@@ -1,0 +1,294 @@
+"""What writes refuse: a 400 whose problem names each bad field, never a 500."""
+
+import pytest
+
+from api import models as m
+from tests.test_writes_support import (  # noqa: F401 - fixtures
+    API,
+    BY_NAME,
+    CASES,
+    JCK,
+    Case,
+    counts,
+    create,
+    editor_fixture,
+    editor_token_fixture,
+    fetch,
+    names,
+    path_of,
+    problem,
+    refused,
+    send,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# --- 400: each bad field named ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("collection", "field", "value"),
+    [
+        ("meetings", "host", "QQ"),
+        ("meetings", "chair", "qq"),
+        ("chairmanships", "chair_person", "no-such-person"),
+        ("proposals", "meeting", "2031-plenary-nowhere"),
+        ("proposals", "tabled_by", ["US", "QQ"]),
+        ("statements", "source", "no-such-source"),
+        ("statements", "organisation", "no-such-organisation"),
+        ("blocs", "members", ["QQ"]),
+        ("production", "participant", "QQ"),
+        ("organisations", "sources", [JCK, "no-such-source"]),
+    ],
+)
+def test_an_unknown_reference_is_a_400_naming_the_field(editor, collection, field, value):
+    case = BY_NAME[collection]
+    before = counts()
+
+    body = refused(send(editor, "POST", case.list, {**case.new, field: value}), field)
+
+    assert field in body["detail"]
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    ("collection", "field", "value"),
+    [
+        ("participants", "kind", "country"),
+        ("participants", "region", "antarctica"),
+        ("organisations", "kind", "ngo"),
+        ("meetings", "kind", "summit"),
+        ("proposals", "outcome", "passed"),
+        ("proposals", "decision_rule", "vote"),
+        ("sources", "kind", "blog"),
+        ("trade", "flow", "transit"),
+        ("statements", "confidence", "high"),
+        ("production", "confidence", "V"),
+    ],
+)
+def test_a_value_outside_the_choices_is_a_400_naming_the_field(editor, collection, field, value):
+    case = BY_NAME[collection]
+
+    refused(send(editor, "POST", case.list, {**case.new, field: value}), field)
+
+
+def test_several_bad_fields_are_all_named_at_once(editor):
+    case = BY_NAME["meetings"]
+    sent = {**case.new, "host": "QQ", "kind": "summit", "sources": []}
+
+    body = refused(send(editor, "POST", case.list, sent), "host", "kind", "sources")
+
+    assert {"host", "kind", "sources"} <= set(body["errors"])
+
+
+@pytest.mark.parametrize("case", [case for case in CASES if "sources" in case.new], ids=str)
+def test_a_record_without_a_source_list_is_a_400_naming_sources(editor, case: Case):
+    sent = {name: value for name, value in case.new.items() if name != "sources"}
+
+    refused(send(editor, "POST", case.list, sent), "sources")
+    refused(send(editor, "POST", case.list, {**case.new, "sources": []}), "sources")
+
+
+def test_a_statement_without_its_source_is_a_400_naming_source(editor):
+    case = BY_NAME["statements"]
+    sent = {name: value for name, value in case.new.items() if name != "source"}
+
+    refused(send(editor, "POST", case.list, sent), "source")
+    refused(send(editor, "POST", case.list, {**case.new, "source": None}), "source")
+
+
+def test_a_patch_may_not_empty_a_records_sources(editor):
+    path = f"{API}organisations/ipis/"
+    before, etag = fetch(path)
+
+    refused(send(editor, "PATCH", path, {"sources": []}, if_match=etag), "sources")
+
+    assert fetch(path) == (before, etag)
+
+
+def test_a_meeting_that_ends_before_it_starts_is_a_400_naming_the_end_date(editor):
+    case = BY_NAME["meetings"]
+    sent = {**case.new, "start_date": "2031-11-07", "end_date": "2031-11-03"}
+
+    body = refused(send(editor, "POST", case.list, sent))
+
+    assert names(body, "end_date"), body
+    assert not m.Meeting.objects.filter(slug=case.new["slug"]).exists()
+
+
+def test_a_status_period_that_ends_before_it_starts_is_a_400_naming_it(editor):
+    case = BY_NAME["participants"]
+    period = {**case.new["status_history"][0], "start": "2025-03-01", "end": "2024-01-01"}
+
+    body = refused(send(editor, "POST", case.list, {**case.new, "status_history": [period]}))
+
+    assert names(body, "status_history"), body
+    assert not m.Participant.objects.filter(code=case.new["code"]).exists()
+
+
+def test_an_affiliation_that_ends_before_it_starts_is_a_400_naming_it(editor):
+    case = BY_NAME["people"]
+    role = {**case.new["affiliations"][0], "end": "2010-01-01", "end_precision": "year"}
+
+    body = refused(send(editor, "POST", case.list, {**case.new, "affiliations": [role]}))
+
+    assert names(body, "affiliations"), body
+    assert not m.Person.objects.filter(slug=case.new["slug"]).exists()
+
+
+def test_an_affiliation_with_neither_organisation_nor_participant_is_a_400_naming_it(editor):
+    case = BY_NAME["people"]
+    role = {**case.new["affiliations"][0], "organisation": None, "participant": None}
+
+    body = refused(send(editor, "POST", case.list, {**case.new, "affiliations": [role]}))
+
+    assert names(body, "affiliations"), body
+
+
+def test_a_date_without_its_precision_is_a_400_naming_the_precision(editor):
+    case = BY_NAME["meetings"]
+
+    body = refused(send(editor, "POST", case.list, {**case.new, "end_date_precision": None}))
+
+    assert names(body, "end_date_precision") or names(body, "end_date"), body
+
+
+def test_a_statement_with_neither_speaker_nor_description_is_a_400_naming_them(editor):
+    case = BY_NAME["statements"]
+
+    body = refused(send(editor, "POST", case.list, {**case.new, "speaker_description": ""}))
+
+    assert names(body, "speaker_description") or names(body, "speaker"), body
+
+
+@pytest.mark.parametrize(
+    ("collection", "changed"),
+    [
+        ("participants", {"code": "QZ"}),
+        ("organisations", {"slug": "a-brand-new-slug"}),
+        ("people", {"slug": "a-brand-new-slug"}),
+        ("blocs", {"slug": "a-brand-new-slug"}),
+        ("chairmanships", {"year": 2032}),
+        ("meetings", {"slug": "a-brand-new-slug"}),
+        ("proposals", {"slug": "a-brand-new-slug"}),
+        ("sources", {"slug": "a-brand-new-slug"}),
+    ],
+)
+def test_changing_an_identifier_in_a_patch_is_a_400_saying_it_never_changes(
+    editor, collection, changed
+):
+    path = BY_NAME[collection].existing_path()
+    before, etag = fetch(path)
+    [(identifier, _)] = changed.items()
+
+    body = refused(send(editor, "PATCH", path, changed, if_match=etag), identifier)
+
+    assert body["errors"][identifier] == ["An identifier never changes."]
+    assert fetch(path) == (before, etag)
+
+
+def test_changing_an_identifier_in_a_put_is_refused_too(editor):
+    case = BY_NAME["organisations"]
+    path = path_of(create(editor, case))
+    _, etag = fetch(path)
+
+    body = refused(send(editor, "PUT", path, {**case.new, "slug": "renamed-watch"}, etag), "slug")
+
+    assert body["errors"]["slug"] == ["An identifier never changes."]
+    assert not m.Organisation.objects.filter(slug="renamed-watch").exists()
+
+
+def test_sending_the_same_identifier_in_a_patch_is_no_change(editor):
+    path = f"{API}participants/ZA/"
+    _, etag = fetch(path)
+
+    response = send(editor, "PATCH", path, {"code": "za", "note": "Same code."}, if_match=etag)
+
+    assert response.status_code == 200, response.content
+    assert response.json()["code"] == "ZA"
+
+
+def test_a_new_record_with_the_identifier_of_an_existing_one_is_a_400(editor):
+    case = BY_NAME["organisations"]
+    before = fetch(f"{API}organisations/ipis/")
+
+    refused(send(editor, "POST", case.list, {**case.new, "slug": "ipis"}), "slug")
+
+    assert fetch(f"{API}organisations/ipis/") == before
+
+
+def test_a_second_figure_for_the_same_participant_and_year_is_refused(editor):
+    case = BY_NAME["production"]
+    before = counts()
+
+    response = send(editor, "POST", case.list, {**case.new, "year": 2022})
+
+    assert response.status_code in {400, 409}, response.content
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "Nul\x00land"),
+        ("joined_on", "2024-13-45"),
+        ("joined_on", 20240101),
+        ("kind", ["state"]),
+        ("sources", JCK),
+        ("sources", [1]),
+        ("sources", {"slug": JCK}),
+        ("status_history", "suspended"),
+        ("status_history", [{"status": "suspended"}]),
+        ("code", "X"),
+        ("code", "X1"),
+        ("iso3", "TOOLONG"),
+    ],
+)
+def test_malformed_input_is_a_400_naming_the_field_never_a_500(editor, field, value):
+    case = BY_NAME["participants"]
+
+    body = refused(send(editor, "POST", case.list, {**case.new, field: value}))
+
+    assert names(body, field), body
+
+
+@pytest.mark.parametrize(
+    ("collection", "field", "value"),
+    [
+        ("production", "carats", -1),
+        ("production", "carats", 1e20),
+        ("trade", "certificates", -3),
+        ("chairmanships", "year", -2030),
+        ("statements", "topics", ["Not a slug!"]),
+        ("statements", "meeting", 5),
+    ],
+)
+def test_numbers_and_slugs_out_of_range_are_a_400_naming_the_field(
+    editor, collection, field, value
+):
+    case = BY_NAME[collection]
+
+    body = refused(send(editor, "POST", case.list, {**case.new, field: value}))
+
+    assert names(body, field), body
+
+
+def test_a_body_that_is_not_a_json_object_is_a_400_problem(editor):
+    case = BY_NAME["organisations"]
+
+    problem(editor.post(case.list, data="{not json", content_type="application/json"), 400)
+    problem(send(editor, "POST", case.list, ["a", "list"]), 400)
+    problem(send(editor, "POST", case.list, "a string"), 400)
+
+
+def test_a_form_encoded_body_is_a_415_problem(editor):
+    case = BY_NAME["organisations"]
+
+    problem(editor.post(case.list, {"slug": "form-body", "name": "x"}), 415)
+
+
+def test_writing_to_the_wrong_address_is_a_405_problem(editor):
+    problem(send(editor, "POST", f"{API}participants/ZA/", BY_NAME["participants"].new), 405)
+    problem(send(editor, "PUT", f"{API}participants/", BY_NAME["participants"].new, "*"), 405)
+    problem(send(editor, "DELETE", f"{API}participants/", if_match="*"), 405)
