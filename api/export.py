@@ -1,7 +1,8 @@
 """The whole dataset as one ZIP: a CSV per collection, a Frictionless datapackage.json, a README.
 
 A ZIP is built once per dataset version (and host, whose name is in every record's `url`) and
-kept on disk, so it is never stale and never rebuilt for nothing.
+kept on disk, so it is never stale and never rebuilt for nothing. Its bytes depend only on the
+data: dates in it are the dataset's last change, so the same data gives the same ZIP.
 """
 
 import datetime
@@ -33,14 +34,14 @@ TYPES = [
 ]
 
 
-def zip_path(request, version: str) -> Path:
+def zip_path(request, version: str, updated: datetime.datetime) -> Path:
     """The ZIP of this dataset version for this host, built if it is not on disk yet."""
     host = hashlib.sha256(request.build_absolute_uri("/").encode()).hexdigest()[:8]
     path = Path(settings.EXPORT_ROOT) / f"kpdata-{version}-{host}.zip"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as file:
-            _write(file, request, version)
+            _write(file, request, version, updated)
         os.replace(file.name, path)  # atomic: a reader sees no ZIP or a whole one
         for old in path.parent.glob("kpdata-*.zip"):
             if old != path and old.stat().st_mtime < path.stat().st_mtime - 60:
@@ -57,20 +58,29 @@ def collections(request):
         yield prefix, view
 
 
-def _write(file, request, version: str) -> None:
+def _write(file, request, version: str, updated: datetime.datetime) -> None:
     resources = []
+    stamp = updated.astimezone(datetime.UTC).timetuple()[:6]
+
+    def member(name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        return info
+
     with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, view in collections(request):
             # Everything: world totals and former participants too, which plain lists leave out.
             rows = view.rows(view.get_queryset())
             header = columns(view.get_serializer().fields)
-            with archive.open(f"{name}.csv", "w") as member:
+            with archive.open(member(f"{name}.csv"), "w") as csv_file:
                 for line in csv_lines(header, rows, bom=False):
-                    member.write(line.encode())
+                    csv_file.write(line.encode())
             resources.append(_resource(name, view))
-        package = _package(request, version, resources)
-        archive.writestr("datapackage.json", json.dumps(package, indent=2, ensure_ascii=False))
-        archive.writestr("README.md", _readme(request, version))
+        package = _package(request, version, updated, resources)
+        archive.writestr(
+            member("datapackage.json"), json.dumps(package, indent=2, ensure_ascii=False)
+        )
+        archive.writestr(member("README.md"), _readme(request, version, updated))
 
 
 def _resource(name: str, view) -> dict:
@@ -142,7 +152,7 @@ def _collection_of(model) -> str | None:
     return None
 
 
-def _package(request, version: str, resources: list[dict]) -> dict:
+def _package(request, version: str, updated: datetime.datetime, resources: list[dict]) -> dict:
     return {
         "profile": "tabular-data-package",
         "name": "kp-data",
@@ -154,7 +164,7 @@ def _package(request, version: str, resources: list[dict]) -> dict:
             "and a confidence grade."
         ),
         "version": version,
-        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "created": updated.astimezone(datetime.UTC).isoformat(timespec="seconds"),
         "homepage": request.build_absolute_uri("/"),
         "licenses": [LICENCE],
         "sources": [{"title": "KP Data API", "path": request.build_absolute_uri("/api/v1/")}],
@@ -162,11 +172,11 @@ def _package(request, version: str, resources: list[dict]) -> dict:
     }
 
 
-def _readme(request, version: str) -> str:
-    today = datetime.date.today().isoformat()
+def _readme(request, version: str, updated: datetime.datetime) -> str:
+    day = updated.date().isoformat()
     return f"""# KP Data: the Kimberley Process governance record
 
-Dataset version {version}, exported {today} from {request.build_absolute_uri("/api/v1/")}.
+Dataset version {version}, as it stood on {day}, from {request.build_absolute_uri("/api/v1/")}.
 
 One CSV per collection of the API, with the same columns as its JSON fields, and
 `datapackage.json` (a Frictionless Data Package) describing every column, key and licence.
@@ -176,7 +186,7 @@ rows whose participant is empty) and the former participants now inside the EU.
 
 ## How to cite
 
-KP Data (dataset version {version}), {request.build_absolute_uri("/")}, retrieved {today},
+KP Data (dataset version {version}, {day}), {request.build_absolute_uri("/")},
 licensed CC BY 4.0. Every record also names its own public sources (`sources` columns, and
 `sources.csv`): cite those for any fact you use. Statements carry a ready `citation`.
 """

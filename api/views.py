@@ -1,5 +1,7 @@
 """The read API: one declarative ViewSet per collection, and the API root."""
 
+import datetime
+
 from django import forms
 from django.db import connection
 from django.db.models import F, Prefetch, Q
@@ -383,11 +385,13 @@ class ExportView(APIView):
         if request.query_params:
             unknown = ["Unknown parameter: the export takes none."]
             raise exceptions.ValidationError(dict.fromkeys(request.query_params, unknown))
-        _, version = dataset.state()
+        updated, version = dataset.state()
         etag = f'"{version}"'
         if etag in parse_etags(request.headers.get("If-None-Match", "")):
             return HttpResponseNotModified(headers={"ETag": etag})
-        path = export.zip_path(request, version)
+        path = export.zip_path(
+            request, version, updated or datetime.datetime(2002, 1, 1, tzinfo=datetime.UTC)
+        )
         response = FileResponse(
             path.open("rb"),
             as_attachment=True,

@@ -103,3 +103,11 @@ def test_the_export_takes_no_parameters(client):
     response = client.get("/api/v1/export/", {"format": "csv"})
     assert response.status_code in {400, 404}
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_the_same_data_gives_the_same_zip_byte_for_byte(client, exports):
+    first = b"".join(client.get("/api/v1/export/").streaming_content)
+    for built in exports.glob("*.zip"):
+        built.unlink()
+    again = b"".join(client.get("/api/v1/export/").streaming_content)
+    assert again == first
