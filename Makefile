@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SECRET = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret-key)}"
 MANAGE = $(SECRET) $(BIN)/python manage.py
 
-.PHONY: serve test setup lint format screenshots clean
+.PHONY: serve test setup lint format screenshots fuzz backup restore clean
 
 serve: $(VENV)/.runtime .secret-key setup  ## Serve the API with gunicorn on 127.0.0.1:$(PORT)
 	$(SECRET) $(BIN)/gunicorn kpdata.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT)
@@ -22,6 +22,16 @@ setup: $(VENV)/.runtime .secret-key  ## Migrate, load the reference dataset, col
 
 screenshots: $(VENV)/.dev .secret-key setup  ## Refresh docs/screenshots/ (needs Chromium)
 	UPDATE_SCREENSHOTS=1 $(SECRET) $(BIN)/pytest tests/test_browser.py
+
+backup: $(VENV)/.runtime .secret-key  ## Write a snapshot of the database to var/backups/
+	$(MANAGE) backup
+
+restore: $(VENV)/.runtime .secret-key  ## Replace the database with a backup: make restore FILE=...
+	@test -n "$(FILE)" || { echo "make restore needs FILE=<a backup>, e.g. one in var/backups/"; exit 2; }
+	$(MANAGE) restore_backup "$(FILE)"
+
+fuzz: $(VENV)/.dev  ## schemathesis against a live server on PostgreSQL (DATABASE_URL's server)
+	.ci/fuzz $(EXAMPLES)
 
 lint: $(VENV)/.dev  ## ruff: lint and format check
 	$(BIN)/ruff check .

@@ -10,3 +10,5 @@ timeout = 30
 accesslog = "-"
 # Load the app once in the master, so a broken configuration stops start-up with its one line.
 preload_app = True
+# Long filter lists fit in one request line; the app answers what is wrong with them.
+limit_request_line = 8190

@@ -44,6 +44,9 @@ class StrictOrderingFilter(OrderingFilter):
             f"Order by {fields}, comma-separated; prefix - to reverse. Nulls come last. "
             f"Default order: {default}."
         )
+        terms = [term for name in view.ordering_fields for term in (name, f"-{name}")]
+        parameter["schema"] = {"type": "array", "items": {"type": "string", "enum": terms}}
+        parameter |= {"style": "form", "explode": False}
         return [parameter]
 
 

@@ -4,7 +4,7 @@ history kept for everything (see api/history.py)."""
 import contextlib
 import hashlib
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils.http import parse_etags, quote_etag
 from drf_spectacular.utils import extend_schema
@@ -64,6 +64,9 @@ class Editable:
             raise Conflict(f"Other records still refer to this one: {', '.join(names)}.") from None
         except IntegrityError as error:
             raise Conflict(f"The database refused the change: {error}".splitlines()[0]) from None
+        except DataError as error:  # a value the database cannot hold, whatever the checks missed
+            reason = f"The database cannot store a value: {error}".splitlines()[0]
+            raise exceptions.ValidationError({"request": [reason]}) from None
 
     def locked_object(self):
         """The record, locked until the transaction ends, and checked against If-Match."""
@@ -98,6 +101,7 @@ class Editable:
         return self.written(record, status.HTTP_201_CREATED)
 
     def update(self, request, *args, partial=False, **kwargs):
+        _ = request.data  # a body that is not JSON is a 400 before any precondition is weighed
         with self.writing():
             record = self.locked_object()
             serializer = self.get_serializer(record, data=request.data, partial=partial)
@@ -130,7 +134,12 @@ class Editable:
         return getattr(value, self.lookup_case)() if self.lookup_case else value
 
     @extend_schema(responses=ChangeSerializer(many=True))
-    @action(detail=True, pagination_class=Pagination, filter_backends=[])
+    @action(
+        detail=True,
+        pagination_class=Pagination,
+        filter_backends=[],
+        renderer_classes=[JSONRenderer],
+    )
     def history(self, request, *args, **kwargs):
         """Every version of the record, oldest first, its deletion included."""
         collection, _ = history.COLLECTIONS[self.get_queryset().model]

@@ -9,7 +9,9 @@ from django.http import Http404, HttpResponseNotModified, StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from rest_framework import exceptions, mixins, viewsets
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
 
 from . import dataset
 from .editing import WRITES, Editable
@@ -19,6 +21,19 @@ SHAPING = {"fields", "expand", "format", "bom"}
 LISTING = {"page", "page_size", "ordering"}
 STREAMED = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson; charset=utf-8"}
 CHUNK = 2000
+
+
+class OpenView(APIView):
+    """A read-only view beside the collections (root, export, feed): no token read, and a
+    method it does not have is a 405."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    def initial(self, request, *args, **kwargs):
+        if getattr(self, request.method.lower(), None) is None:
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
 
 class Collection(
@@ -87,6 +102,9 @@ class Collection(
         return value in {"1", "true"}
 
     def initial(self, request, *args, **kwargs):
+        if getattr(self, request.method.lower(), None) is None:
+            # A method the view does not have is a 405, before any token or parameter is read.
+            raise exceptions.MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
         self.check_query_parameters(request)
         # Building the fields checks `fields=` and `expand=`, even when a list turns out empty.
@@ -96,9 +114,9 @@ class Collection(
         if self.action == "retrieve":
             return SHAPING
         if self.action == "history":
-            return {"page", "page_size"}
+            return {"page", "page_size", "format"}
         if self.action in WRITES:
-            return set()
+            return {"format"}
         filters = set(self.filterset_class.base_filters) if self.filterset_class else set()
         if self.action != "list":  # an extra action of the collection, such as a summary
             return filters | self.action_parameters.get(self.action, set())
@@ -119,8 +137,12 @@ class Collection(
                 errors[name] = ["Must not contain NUL characters."]
             elif len(values[0]) > 2000:
                 errors[name] = ["Is too long."]
+            elif values[0] == "":
+                errors[name] = ["Give a value, or leave the parameter out."]
         if errors:
             raise exceptions.ValidationError(errors)
+        if "bom" in request.query_params:
+            self.wants_bom()
 
     def filter_queryset(self, queryset):
         # Filters shape lists; a detail finds its record by identifier alone (a world total too).

@@ -15,13 +15,13 @@ IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
     location=OpenApiParameter.HEADER,
-    required=True,
-    description="The record's current ETag, from a GET of it (or the last write's answer): a "
-    "stale one is a 412, none a 428.",
+    description="Needed: the record's current ETag, from a GET of it (or the last write's "
+    "answer). Without it the answer is 428; with a stale one, 412.",
 )
 ERRORS = {
     "400": "A query parameter or field is unknown or invalid; `errors` names it.",
-    "401": "No valid editor's token: send Authorization: Token <key> (or Bearer <key>).",
+    "401": "No valid editor's token (a write needs one; a read needs none, but a bad one is "
+    "refused): send Authorization: Token <key> or Bearer <key>.",
     "403": "The token is valid but its user is not an editor.",
     "404": "No record has this identifier, or the page is past the end.",
     "406": "None of the formats in the Accept header can be served.",
@@ -31,11 +31,11 @@ ERRORS = {
     "429": "Too many requests: wait the seconds Retry-After says.",
 }
 BY_METHOD = {
-    "GET": ("400", "404", "406", "429"),
-    "POST": ("400", "401", "403", "409", "429"),
+    "GET": ("400", "401", "404", "406", "429"),
+    "POST": ("400", "401", "403", "404", "409", "429"),
     "PUT": ("400", "401", "403", "404", "409", "412", "428", "429"),
     "PATCH": ("400", "401", "403", "404", "409", "412", "428", "429"),
-    "DELETE": ("401", "403", "404", "409", "412", "428", "429"),
+    "DELETE": ("400", "401", "403", "404", "409", "412", "428", "429"),
 }
 
 
@@ -53,6 +53,26 @@ TABLES = {
 }
 
 
+BOUNDS = {
+    "year": (1900, 2100),
+    "year_after": (1900, 2100),
+    "year_before": (1900, 2100),
+    "page": (1, None),
+    "page_size": (1, None),
+}
+
+
+def _names(parameter: str, names: list[str], description: str) -> OpenApiParameter:
+    """A comma-separated list of names, as OpenAPI says it: an array in one form value."""
+    return OpenApiParameter(
+        parameter,
+        {"type": "array", "items": {"type": "string", "enum": names}},
+        style="form",
+        explode=False,
+        description=description,
+    )
+
+
 def _collection(view) -> bool:
     from .mixins import Collection  # imported late: the views' decorators import this module
 
@@ -60,6 +80,12 @@ def _collection(view) -> bool:
 
 
 class AutoSchema(openapi.AutoSchema):
+    def get_auth(self):
+        # Reading needs no token; writing needs an editor's.
+        if self.method in {"GET", "HEAD", "OPTIONS"}:
+            return []
+        return [{"editorToken": []}]
+
     def get_response_serializers(self):
         # A write answers with the record as a GET returns it, not with what was sent.
         if _collection(self.view) and self.view.action in WRITTEN:
@@ -76,28 +102,30 @@ class AutoSchema(openapi.AutoSchema):
         if self.view.action not in {"list", "retrieve"}:
             return parameters
         fields = serializer_class().fields
-        names = ", ".join(fields)
-        expandable = ", ".join(name for name, field in fields.items() if _brief(field)) or "none"
-        return [
+        expandable = [name for name, field in fields.items() if _brief(field)]
+        parameters = [
             *parameters,
-            OpenApiParameter(
-                "fields",
-                str,
-                description=f"Only these fields, comma-separated. Fields: {names}.",
-            ),
+            _names("fields", list(fields), "Only these fields, comma-separated."),
             OpenApiParameter(
                 "bom",
                 bool,
-                description="With CSV: 1 starts the file with a UTF-8 byte-order mark, for "
-                "spreadsheets that need one.",
-            ),
-            OpenApiParameter(
-                "expand",
-                str,
-                description="Replace these references with the referenced records' brief form, "
-                f"comma-separated. Expandable: {expandable}.",
+                description="With CSV: true (or 1) starts the file with a UTF-8 byte-order mark, "
+                "for spreadsheets that need one.",
             ),
         ]
+        if expandable:
+            description = "Replace these references with the records' brief form, comma-separated."
+            parameters.append(_names("expand", expandable, description))
+        return parameters
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        for parameter in (operation or {}).get("parameters", []):
+            low, high = BOUNDS.get(parameter["name"], (None, None))
+            if parameter.get("in") == "query" and parameter["schema"].get("type") == "integer":
+                parameter["schema"] |= {"minimum": low} if low else {}
+                parameter["schema"] |= {"maximum": high} if high else {}
+        return operation
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -105,7 +133,7 @@ class AutoSchema(openapi.AutoSchema):
         for media_type, description in TABLES.items():
             if media_type in content:
                 content[media_type] = {"schema": {"type": "string", "description": description}}
-        if _collection(self.view):
+        if self.view.__module__.startswith("api."):
             for status in BY_METHOD.get(self.method, ()):
                 description = ERRORS[status]
                 response = self._get_response_for_code(

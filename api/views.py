@@ -15,14 +15,13 @@ from rest_framework import exceptions, renderers, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
-from rest_framework.views import APIView
 
 from . import charts, dataset, export, filtersets, summaries
 from . import models as m
 from . import serializers as s
 from .backends import StatementSearchFilter, StrictOrderingFilter
 from .filtersets.base import MomentField
-from .mixins import STREAMED, Collection
+from .mixins import STREAMED, Collection, OpenView
 from .pagination import whole_number
 from .renderers import columns
 from .serializers import writes as w
@@ -326,7 +325,7 @@ class TradeViewSet(ProductionViewSet):
     groups = ("flow",)
 
 
-class RootView(APIView):
+class RootView(OpenView):
     """The API root: a link to every collection, and what the dataset is."""
 
     collections: tuple[tuple[str, str], ...] = ()  # (path, basename), set by the URLconf
@@ -374,7 +373,7 @@ class RootView(APIView):
         )
 
 
-class ExportView(APIView):
+class ExportView(OpenView):
     """The whole dataset as one ZIP: a CSV per collection, datapackage.json and a README."""
 
     @extend_schema(
@@ -402,7 +401,7 @@ class ExportView(APIView):
         return response
 
 
-class ChangesView(APIView):
+class ChangesView(OpenView):
     """The feed of every change across collections, oldest first, deletions as tombstones.
 
     Follow `next` to the end; poll it later for what came after. On PostgreSQL the feed holds
@@ -422,7 +421,9 @@ class ChangesView(APIView):
         responses=inline_serializer(
             "ChangeFeed",
             {
-                "next": serializers.URLField(help_text="The following page, or null at the end."),
+                "next": serializers.URLField(
+                    allow_null=True, help_text="The following page, or null at the end."
+                ),
                 "poll": serializers.URLField(help_text="Where to look later for newer changes."),
                 "results": s.ChangeSerializer(many=True),
             },

@@ -176,7 +176,7 @@ CORS_URLS_REGEX = r"^/(api/|healthz)"
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.EditorTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.auth.EditorsWrite"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttles.AnonThrottle", "api.throttles.EditorThrottle"],

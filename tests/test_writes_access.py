@@ -232,7 +232,7 @@ def test_a_participant_is_changed_at_its_code_in_any_case(editor):
 # --- query parameters -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("query", ["?dry_run=1", "?format=json", "?fields=slug"])
+@pytest.mark.parametrize("query", ["?dry_run=1", "?fields=slug", "?page=2"])
 def test_a_post_with_query_parameters_is_a_400_and_creates_nothing(editor, query):
     body = problem(send(editor, "POST", ORGANISATIONS.list + query, ORGANISATIONS.new), 400)
 
@@ -248,3 +248,10 @@ def test_a_change_with_query_parameters_is_a_400_and_changes_nothing(editor, met
 
     assert "force" in problem(response, 400)["errors"]
     assert fetch(IPIS) == (before, etag)
+
+
+def test_a_write_may_choose_the_format_of_its_answer(editor):
+    # `format` is the one parameter every operation takes: it picks the answer's format.
+    response = send(editor, "POST", ORGANISATIONS.list + "?format=json", ORGANISATIONS.new)
+    assert response.status_code == 201
+    assert response["Content-Type"] == "application/json"

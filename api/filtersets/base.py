@@ -38,8 +38,12 @@ class IdentifierListField(forms.CharField):
         )
         unknown = [item for item in wanted if item not in known]
         if unknown:
-            noun = self.model._meta.verbose_name
-            raise forms.ValidationError(f"Unknown {noun} {self.key}: {', '.join(unknown)}.")
+            # Values go in params: django-filter formats the message with them, `%` and all.
+            raise forms.ValidationError(
+                "Unknown %(noun)s %(key)s: %(values)s.",
+                params={"noun": self.model._meta.verbose_name, "key": self.key,
+                        "values": ", ".join(unknown)},
+            )  # fmt: skip
 
 
 class IdentifierFilter(django_filters.CharFilter):
@@ -100,7 +104,7 @@ class TrueFalseField(forms.Field):
             return None
         if value.lower() in {"true", "false"}:
             return value.lower() == "true"
-        raise forms.ValidationError(f"Use true or false, not {value!r}.")
+        raise forms.ValidationError("Use true or false, not %(value)r.", params={"value": value})
 
 
 class TrueFalseFilter(django_filters.BooleanFilter):

@@ -56,6 +56,9 @@ class ShapedSerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
+        for field in fields.values():
+            # What is served (and `?fields=` may leave any of it out); writes have their own.
+            field.read_only, field.required = True, False
         request = self.context.get("request")
         if request is None or not self._is_top_level():
             return fields
