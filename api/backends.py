@@ -1,6 +1,7 @@
 """Ordering and search: an unknown ordering is a 400, and statements search by full text."""
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import F, Q
 from rest_framework import exceptions
@@ -28,12 +29,7 @@ class StrictOrderingFilter(OrderingFilter):
             wrong = ", ".join(unknown) or value
             hint = f"Order by: {', '.join(allowed)} (prefix - to reverse)."
             raise exceptions.ValidationError({self.ordering_param: [f"Unknown: {wrong}. {hint}"]})
-        ordering = [
-            F(term[1:]).desc(nulls_last=True)
-            if term.startswith("-")
-            else F(term).asc(nulls_last=True)
-            for term in terms
-        ]
+        ordering = [_order(queryset.model, term) for term in terms]
         return [*ordering, *queryset.model._meta.ordering]
 
     def get_schema_operation_parameters(self, view):
@@ -51,6 +47,19 @@ class StrictOrderingFilter(OrderingFilter):
 
 
 MAX_WORDS = 20
+
+
+def _order(model, term: str):
+    """`name` or `-name`, nulls last; a column that holds no nulls is ordered plainly, so that
+    its index (ascending, nulls last) serves both directions."""
+    name = term.removeprefix("-")
+    try:
+        nullable = model._meta.get_field(name).null
+    except FieldDoesNotExist:  # an annotation
+        nullable = True
+    if not nullable:
+        return term
+    return F(name).desc(nulls_last=True) if term.startswith("-") else F(name).asc(nulls_last=True)
 
 
 def search_words(request, param: str) -> list[str]:

@@ -2,31 +2,48 @@
 
 import datetime
 import hashlib
+from pathlib import Path
 
-from django.db import connection
+from django.db import connections, router
 from django.utils.dateparse import parse_datetime
 
 from . import models as m
 
-# Every model whose rows the API serves; their latest change and row count make the version.
+# Every model whose rows the API serves; each one's latest change is part of the version.
 MODELS = (m.Participant, m.StatusPeriod, m.RepresentedState, m.Organisation, m.Person,
           m.Affiliation, m.Bloc, m.Chairmanship, m.Meeting, m.Proposal, m.Position,
           m.Statement, m.Source, m.Production, m.Trade, m.StatisticReport)  # fmt: skip
 
 
+def _release() -> str:
+    """A digest of the code that shapes the answers: a new release, new ETags, on every server."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+RELEASE = _release()
+
+
 def state() -> tuple[datetime.datetime | None, str]:
-    """(last_updated, version) in one query: the version changes when any row is created,
-    changed or deleted, so it can key caches and ETags."""
+    """(last_updated, version), in one query that reads only indexes.
+
+    The version changes when any row is created, changed or deleted: every change, deletions
+    included, adds a row to the history (api_change), and every row carries `updated_at`. It
+    keys caches and ETags.
+    """
+    connection = connections[router.db_for_read(m.Change)]  # a replica's, for a GET
     quote = connection.ops.quote_name
-    sql = " UNION ALL ".join(
-        f"SELECT MAX({quote('updated_at')}), COUNT(*) FROM {quote(model._meta.db_table)}"
-        for model in MODELS
-    )
+    parts = [
+        f"SELECT MAX({quote('updated_at')}) FROM {quote(model._meta.db_table)}" for model in MODELS
+    ]
+    parts.append(f"SELECT MAX({quote('id')}) FROM {quote(m.Change._meta.db_table)}")
     with connection.cursor() as cursor:
-        cursor.execute(sql)
-        rows = cursor.fetchall()
-    stamps = [_moment(latest) for latest, _ in rows if latest is not None]
-    digest = hashlib.sha256(repr([(str(latest), count) for latest, count in rows]).encode())
+        cursor.execute("SELECT " + ", ".join(f"({part})" for part in parts))
+        values = list(cursor.fetchone())
+    stamps = [_moment(value) for value in values[:-1] if value is not None]
+    digest = hashlib.sha256(repr([str(value) for value in values]).encode())
     return (max(stamps) if stamps else None), digest.hexdigest()[:16]
 
 

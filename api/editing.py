@@ -10,12 +10,12 @@ from django.utils.http import parse_etags, quote_etag
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from . import history
 from . import models as m
 from .pagination import Pagination
+from .renderers import JSONRenderer
 from .restore import restore_last_deletion
 from .serializers.history import ChangeSerializer
 

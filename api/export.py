@@ -16,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from rest_framework import serializers
 
-from .renderers import columns, csv_lines
+from .renderers import columns, csv_blocks
 from .serializers.base import Reference
 
 LICENCE = {
@@ -73,8 +73,8 @@ def _write(file, request, version: str, updated: datetime.datetime) -> None:
             rows = view.rows(view.get_queryset())
             header = columns(view.get_serializer().fields)
             with archive.open(member(f"{name}.csv"), "w") as csv_file:
-                for line in csv_lines(header, rows, bom=False):
-                    csv_file.write(line.encode())
+                for block in csv_blocks(header, rows, bom=False):
+                    csv_file.write(block)
             resources.append(_resource(name, view))
         package = _package(request, version, updated, resources)
         archive.writestr(

@@ -10,12 +10,11 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from rest_framework import exceptions, mixins, viewsets
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from . import dataset
 from .editing import WRITES, Editable
-from .renderers import CSVRenderer, NDJSONRenderer, columns, csv_lines, ndjson_lines
+from .renderers import CSVRenderer, JSONRenderer, NDJSONRenderer, columns, csv_blocks, ndjson_blocks
 
 SHAPING = {"fields", "expand", "format", "bom"}
 LISTING = {"page", "page_size", "ordering"}
@@ -53,20 +52,23 @@ class Collection(
 
     def list(self, request, *args, **kwargs):
         """JSON in pages; CSV and NDJSON stream every matching row, in constant memory."""
-        format = request.accepted_renderer.format
-        if format not in STREAMED:
-            return super().list(request, *args, **kwargs)
         if unchanged := self.not_modified():
             return unchanged
+        if request.accepted_renderer.format not in STREAMED:
+            response = super().list(request, *args, **kwargs)
+            response["ETag"] = self.etag
+            return response
         rows = self.rows(self.filter_queryset(self.get_queryset()))
         header = columns(self.get_serializer().fields)
         return self.table(header, rows, self.get_queryset().model._meta.verbose_name_plural)
 
     def version_etag(self) -> str:
-        """An ETag from the dataset version and the request: no change, no new answer."""
+        """An ETag from the dataset version, the code's release and the request: no change, no
+        new answer. Lists carry it, so that revalidating one costs a single query."""
         request = self.request
-        _, version = dataset.state()
-        key = f"{version} {request.build_absolute_uri()} {request.accepted_media_type}"
+        _, self.version = dataset.state()
+        uri = request.build_absolute_uri()
+        key = f"{self.version} {dataset.RELEASE} {uri} {request.accepted_media_type}"
         return f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
 
     def not_modified(self) -> HttpResponseNotModified | None:
@@ -80,17 +82,22 @@ class Collection(
         """Rows as a streamed CSV or NDJSON attachment named after the collection and the day."""
         format = self.request.accepted_renderer.format
         bom = self.wants_bom()
-        lines = csv_lines(header, rows, bom) if format == "csv" else ndjson_lines(rows)
-        response = StreamingHttpResponse((line.encode() for line in lines), STREAMED[format])
+        blocks = csv_blocks(header, rows, bom) if format == "csv" else ndjson_blocks(rows)
+        response = StreamingHttpResponse(blocks, STREAMED[format])
         response["Content-Disposition"] = (
             f'attachment; filename="{name}-{datetime.date.today():%Y-%m-%d}.{format}"'
         )
         response["ETag"] = self.etag
         return response
 
+    def read(self, queryset):
+        """How a list reads its rows: model instances here; a collection may read plain values
+        instead, that its list serializer turns into the same JSON."""
+        return queryset
+
     def rows(self, queryset):
         """Serialised rows, a chunk at a time, each chunk with its related records prefetched."""
-        records = queryset.iterator(chunk_size=CHUNK)
+        records = self.read(queryset).iterator(chunk_size=CHUNK)
         while chunk := list(itertools.islice(records, CHUNK)):
             yield from self.get_serializer(chunk, many=True).data
 

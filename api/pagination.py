@@ -1,7 +1,21 @@
-"""Pages of 50 by default, up to 1000; a bad page or page size is a 400 that names it."""
+"""Pages of 50 by default, up to 1000; a bad page or page size is a 400 that names it.
 
+At a million rows, counting and skipping rows cost more than the page itself, so both are kept
+per dataset version: a count is taken once per version and query, a deep page's rows are found
+once by their keys alone, then read by key.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
+
+from . import dataset
+
+DEEP = 1000  # rows skipped before a page is found by its keys first
 
 
 def whole_number(request, name: str) -> int | None:
@@ -14,6 +28,43 @@ def whole_number(request, name: str) -> int | None:
     return int(value)
 
 
+class VersionedPaginator(Paginator):
+    """A paginator whose count and deep pages are cached for a dataset version."""
+
+    def __init__(self, object_list, per_page, version: str, read=None):
+        super().__init__(object_list, per_page)
+        self.version = version
+        self.read = read or (lambda queryset: queryset)  # models, or the view's plain values
+
+    def _key(self, *parts) -> str:
+        sql, params = self.object_list.query.sql_with_params()
+        key = repr((self.version, sql, params, parts))
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        return f"page:{digest}"
+
+    @cached_property
+    def count(self) -> int:
+        return cache.get_or_set(self._key("count"), self.object_list.count, timeout=3600)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        if bottom < DEEP:
+            return self._get_page(list(self.read(self.object_list[bottom:top])), number, self)
+        keys = cache.get_or_set(
+            self._key("keys", bottom, top),
+            lambda: list(self.object_list.values_list("pk", flat=True)[bottom:top]),
+            timeout=3600,
+        )
+        found = {_row_key(row): row for row in self.read(self.object_list.filter(pk__in=keys))}
+        return self._get_page([found[key] for key in keys if key in found], number, self)
+
+
+def _row_key(row):
+    return row["id"] if isinstance(row, dict) else row.pk
+
+
 class Pagination(PageNumberPagination):
     """`?page=N&page_size=M`: 50 rows a page by default; a larger size than 1000 is capped."""
 
@@ -22,10 +73,18 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     invalid_page_message = "Page {page_number} does not exist: {message}"
 
+    def django_paginator_class(self, queryset, page_size) -> VersionedPaginator:
+        # The view's dataset version (read once for its ETag), else the current one.
+        version = getattr(self.view, "version", None) or dataset.state()[1]
+        # A collection's list may read its rows its own way; its other pages (history) not.
+        read = self.view.read if getattr(self.view, "action", None) == "list" else None
+        return VersionedPaginator(queryset, page_size, version, read)
+
     def get_page_size(self, request):
         size = whole_number(request, self.page_size_query_param)
         return self.page_size if size is None else min(size, self.max_page_size)
 
     def paginate_queryset(self, queryset, request, view=None):
         whole_number(request, self.page_query_param)  # "abc" or 0 is a 400; past the end, a 404
+        self.view = view
         return super().paginate_queryset(queryset, request, view)

@@ -1,12 +1,30 @@
-"""JSON request bodies, refused when a text holds a NUL character (no database stores one)."""
+"""JSON request bodies: no larger than DATA_UPLOAD_MAX_MEMORY_SIZE (a 413 beyond it, read no
+further), and refused when a text holds a NUL character (no database stores one)."""
 
-from rest_framework.exceptions import ValidationError
+import io
+
+from django.conf import settings
+from rest_framework import status
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.parsers import JSONParser
+
+
+class TooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+    def __init__(self):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        super().__init__(f"The request body is larger than {limit} bytes; a record is far smaller.")
 
 
 class StrictJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        body = stream.read(limit + 1)
+        if len(body) > limit:
+            raise TooLarge()  # a body sent without Content-Length
+        data = super().parse(io.BytesIO(body), media_type, parser_context)
         path = _nul_at(data)
         if path is not None:
             raise ValidationError({path or "request": ["Must not contain NUL characters."]})

@@ -2,12 +2,14 @@
 
 from http import HTTPStatus
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, serializers
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
+
+from .parsers import TooLarge
+from .renderers import JSONRenderer
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -51,6 +53,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):  # Django's own check, before any parser runs
+        exc = TooLarge()
     if not isinstance(exc, exceptions.APIException):
         return None  # the database middleware (503) or Django's handler500 answers it
 

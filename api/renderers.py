@@ -2,10 +2,10 @@
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+import orjson
 from rest_framework import renderers, serializers
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -32,6 +32,8 @@ def columns(fields: dict, prefix: str = "") -> list[tuple[str, tuple[str, ...]]]
 
 def cell(value) -> str:
     """A JSON value as CSV text: lists joined with `;`, objects in lists as JSON, text guarded."""
+    if isinstance(value, str):  # the most common, first
+        return f"'{value}" if value.startswith(FORMULA_STARTS) else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -48,9 +50,25 @@ def cell(value) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
+def _cell(value):
+    """`cell(value)`, but a value the CSV writer already writes right (no text to guard, an
+    empty cell for None, a whole number) is passed as it is: most of a big export's cells."""
+    kind = type(value)
+    if value is None or kind is int or (kind is str and not value.startswith(FORMULA_STARTS)):
+        return value
+    return cell(value)
+
+
+def dumps(value) -> bytes:
+    """Compact UTF-8 JSON by orjson; what it does not know (a Decimal, a lazy string) and
+    datetimes are converted as DRF's encoder would (a Decimal as a number, UTC as Z)."""
+    return orjson.dumps(
+        value, default=JSONEncoder().default, option=orjson.OPT_PASSTHROUGH_DATETIME
+    )
+
+
 def _json(value) -> str:
-    """Compact JSON, as DRF writes it (a Decimal as a number)."""
-    return json.dumps(value, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    return dumps(value).decode()
 
 
 def _lookup(row: dict, path: tuple[str, ...]):
@@ -61,25 +79,51 @@ def _lookup(row: dict, path: tuple[str, ...]):
     return row
 
 
-def csv_lines(header: list[tuple[str, tuple]], rows: Iterable[dict], bom: bool) -> Iterator[str]:
-    """The header line, then one RFC 4180 line per row."""
+BLOCK = 64 * 1024  # what a stream yields at a time: a few hundred rows, not one
+
+
+def csv_blocks(header: list[tuple[str, tuple]], rows: Iterable[dict], bom: bool) -> Iterator[bytes]:
+    """The header line, then one RFC 4180 line per row, in blocks of about 64 KiB."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-
-    def line(values) -> str:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(values)
-        return buffer.getvalue()
-
-    yield (BOM if bom else "") + line(name for name, _ in header)
+    size = buffer.write(BOM if bom else "") + writer.writerow(name for name, _ in header)
+    paths = [path for _, path in header]
+    # Without nested objects (the common case), a row's values are read by key, quicker.
+    flat = [path[0] for path in paths] if all(len(path) == 1 for path in paths) else None
     for row in rows:
-        yield line(cell(_lookup(row, path)) for _, path in header)
+        values = map(row.get, flat) if flat else (_lookup(row, path) for path in paths)
+        size += writer.writerow([_cell(value) for value in values])  # the characters written
+        if size >= BLOCK:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+            size = 0
+    yield buffer.getvalue().encode()
 
 
-def ndjson_lines(rows: Iterable[dict]) -> Iterator[str]:
+def ndjson_blocks(rows: Iterable[dict]) -> Iterator[bytes]:
+    """One JSON object per line, in blocks of about 64 KiB."""
+    block = bytearray()
     for row in rows:
-        yield _json(row) + "\n"
+        block += dumps(row)
+        block += b"\n"
+        if len(block) >= BLOCK:
+            yield bytes(block)
+            block.clear()
+    if block:
+        yield bytes(block)
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    """DRF's JSON, written by orjson: the same document, several times faster. An indented
+    answer (`Accept: application/json; indent=2`) is left to DRF."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        if self.get_indent(accepted_media_type, renderer_context or {}):
+            return super().render(data, accepted_media_type, renderer_context)
+        return dumps(data)
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -92,8 +136,7 @@ class CSVRenderer(renderers.BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         view = renderer_context["view"]
         header = columns(view.get_serializer().fields)
-        bom = view.wants_bom()
-        return "".join(csv_lines(header, [data], bom)).encode()
+        return b"".join(csv_blocks(header, [data], view.wants_bom()))
 
 
 class NDJSONRenderer(renderers.BaseRenderer):
@@ -104,4 +147,4 @@ class NDJSONRenderer(renderers.BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return "".join(ndjson_lines([data])).encode()
+        return b"".join(ndjson_blocks([data]))

@@ -27,14 +27,15 @@ ERRORS = {
     "406": "None of the formats in the Accept header can be served.",
     "409": "The change conflicts with the record: a reference to it, a reused identifier.",
     "412": "If-Match is stale: the record changed since it was read.",
+    "413": "The request body is larger than 1 MiB.",
     "428": "If-Match is missing: send the record's current ETag.",
     "429": "Too many requests: wait the seconds Retry-After says.",
 }
 BY_METHOD = {
     "GET": ("400", "401", "404", "406", "429"),
-    "POST": ("400", "401", "403", "404", "409", "429"),
-    "PUT": ("400", "401", "403", "404", "409", "412", "428", "429"),
-    "PATCH": ("400", "401", "403", "404", "409", "412", "428", "429"),
+    "POST": ("400", "401", "403", "404", "409", "413", "429"),
+    "PUT": ("400", "401", "403", "404", "409", "412", "413", "428", "429"),
+    "PATCH": ("400", "401", "403", "404", "409", "412", "413", "428", "429"),
     "DELETE": ("400", "401", "403", "404", "409", "412", "428", "429"),
 }
 

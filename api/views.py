@@ -184,6 +184,12 @@ class StatementViewSet(Collection):
     lookup_value_regex = NUMBER
     lookup_case = None
 
+    def read(self, queryset):
+        # Unexpanded, a list reads plain values: the same JSON, without a model per row.
+        if "expand" in self.request.query_params:
+            return queryset
+        return s.StatementListSerializer.read(queryset)
+
 
 class SourceViewSet(Collection):
     """The public pages that back the record: news, reports, communiqués and datasets."""

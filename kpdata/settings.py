@@ -43,6 +43,13 @@ SECURE_SSL_REDIRECT = _bool("DJANGO_SECURE_SSL_REDIRECT", False)
 # Requests per client: "off" lifts a limit (for benchmarks and load tests).
 THROTTLE_ANON_RATE = os.environ.get("THROTTLE_ANON_RATE", "") or "600/min"
 THROTTLE_EDITOR_RATE = os.environ.get("THROTTLE_EDITOR_RATE", "") or "6000/min"
+# Scale-out (docs/deployment.md): read replicas of the PostgreSQL primary, comma-separated; how
+# long a client that wrote keeps reading from the primary; a cache (and throttle store) shared by
+# every app server; server-side prepared statements (off for PgBouncer in transaction mode).
+DATABASE_REPLICA_URLS = _list("DATABASE_REPLICA_URLS", "")
+DATABASE_REPLICA_PIN_SECONDS = _int("DATABASE_REPLICA_PIN_SECONDS", 10)
+REDIS_URL = os.environ.get("REDIS_URL", "")
+DATABASE_PREPARED_STATEMENTS = _bool("DATABASE_PREPARED_STATEMENTS", True)
 # --------------------------------------------------------------------------------------------------
 
 if not SECRET_KEY:
@@ -54,28 +61,48 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 
-try:
-    _database = dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE)
-except ValueError as error:
-    sys.exit(
-        f"kpdata: DATABASE_URL is not a database URL ({error}). "
-        "Use postgres://user@host:5432/name or sqlite:///path/to/file.sqlite3."
-    )
-if _database["ENGINE"] not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
-    sys.exit(
-        "kpdata: DATABASE_URL must name PostgreSQL (postgres://...) or SQLite (sqlite:///...)."
-    )
-if _database["ENGINE"] == "django.db.backends.sqlite3":
-    # One writer at a time from the first statement: optimistic locking and the history
-    # triggers' writer both rely on it; wait for a busy database instead of failing.
-    _database.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
-if _database["ENGINE"] == "django.db.backends.postgresql":
-    # Fail fast when the server is unreachable, instead of hanging on a dead host.
-    _database.setdefault("OPTIONS", {})["connect_timeout"] = 5
-    # No query runs longer than this: a pathological request fails instead of piling up.
-    _database["OPTIONS"]["options"] = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
-    _database["CONN_HEALTH_CHECKS"] = True
-DATABASES = {"default": _database}
+
+def _database(name: str, url: str) -> dict:
+    try:
+        database = dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE)
+    except ValueError as error:
+        sys.exit(
+            f"kpdata: {name} is not a database URL ({error}). "
+            "Use postgres://user@host:5432/name or sqlite:///path/to/file.sqlite3."
+        )
+    if database["ENGINE"] not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
+        sys.exit(f"kpdata: {name} must name PostgreSQL (postgres://...) or SQLite (sqlite:///...).")
+    options = database.setdefault("OPTIONS", {})
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # One writer at a time from the first statement: optimistic locking and the history
+        # triggers' writer both rely on it; wait for a busy database instead of failing.
+        options.update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    else:
+        # Fail fast when the server is unreachable, instead of hanging on a dead host.
+        options["connect_timeout"] = 5
+        # No query runs longer than this: a pathological request fails instead of piling up.
+        options["options"] = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
+        # A query the connection has run five times is planned once and kept: planning a
+        # list's joins costs more than running them.
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = 5 if DATABASE_PREPARED_STATEMENTS else None
+        database["CONN_HEALTH_CHECKS"] = True
+    return database
+
+
+DATABASES = {"default": _database("DATABASE_URL", DATABASE_URL)}
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, 1):
+    DATABASES[f"replica_{_number}"] = {
+        **_database("DATABASE_REPLICA_URLS", _url),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["api.replicas.ReplicaRouter"]
+
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -97,6 +124,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "api.middleware.DatabaseUnavailableMiddleware",
+    "api.replicas.ReplicaMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,6 +164,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# A request body larger than this (1 MiB; a record is a few KiB) is a 413 (api/parsers.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -175,7 +206,7 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_URLS_REGEX = r"^/(api/|healthz)"
 
 REST_FRAMEWORK = {
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.EditorTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.auth.EditorsWrite"],

@@ -417,6 +417,23 @@ def test_expanding_an_unknown_name_is_a_400_naming_expand(client):
     assert_problem(client.get(STATEMENTS, {"expand": "text"}), 400, "expand")
 
 
+def test_every_listed_statement_is_exactly_its_detail(client):
+    # Lists read plain values and details read models: two paths, one representation.
+    results = listed(client)
+    assert len(results) == m.Statement.objects.count()
+    for result in results:
+        assert result == client.get(result["url"]).json()
+
+
+@pytest.mark.parametrize(
+    "fields", ["citation,topics", "id,url,date,created_at", "speaker,source,note,language"]
+)
+def test_a_list_with_fields_serves_exactly_those_fields_of_each_statement(client, fields):
+    names = fields.split(",")
+    whole = [{name: result[name] for name in names} for result in listed(client)]
+    assert listed(client, fields=fields) == whole
+
+
 # Citation --------------------------------------------------------------------------------------
 
 

@@ -282,6 +282,17 @@ def test_a_body_that_is_not_a_json_object_is_a_400_problem(editor):
     problem(send(editor, "POST", case.list, "a string"), 400)
 
 
+def test_a_body_over_1_mib_is_a_413_problem_and_writes_nothing(editor):
+    case = BY_NAME["organisations"]
+    before = counts()
+    body = {**case.new, "note": "x" * (1024 * 1024)}
+    response = send(editor, "POST", case.list, body)
+    assert "1048576 bytes" in problem(response, 413)["detail"]
+    assert counts() == before
+    # Just under the limit, the same record is taken.
+    assert send(editor, "POST", case.list, {**case.new, "note": "x" * 1000}).status_code == 201
+
+
 def test_a_form_encoded_body_is_a_415_problem(editor):
     case = BY_NAME["organisations"]
 

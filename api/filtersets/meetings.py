@@ -100,5 +100,5 @@ class ProposalFilterSet(KPFilterSet):
 
     def filter_position(self, queryset, name, value):
         stance = m.PositionKind.SUPPORT if name == "supported_by" else m.PositionKind.OPPOSE
-        positions = m.Position.objects.filter(participant__code__in=value, position=stance)
+        positions = m.Position.objects.filter(participant__in=value.pks, position=stance)
         return queryset.filter(pk__in=positions.values("proposal_id"))

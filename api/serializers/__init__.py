@@ -12,7 +12,7 @@ from .briefs import (
 )
 from .history import ChangeSerializer
 from .meetings import ChairmanshipSerializer, MeetingSerializer, ProposalSerializer
-from .statements import SourceSerializer, StatementSerializer
+from .statements import SourceSerializer, StatementListSerializer, StatementSerializer
 from .statistics import (
     ParticipantSummarySerializer,
     ProductionSerializer,
@@ -41,6 +41,7 @@ __all__ = [
     "ProposalSerializer",
     "SourceBriefSerializer",
     "SourceSerializer",
+    "StatementListSerializer",
     "StatementSerializer",
     "TradeParticipantSummarySerializer",
     "TradeSerializer",
