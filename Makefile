@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SECRET = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret-key)}"
 MANAGE = $(SECRET) $(BIN)/python manage.py
 
-.PHONY: serve test setup lint format screenshots fuzz backup restore clean
+.PHONY: serve test setup lint format screenshots fuzz backup restore load bench clean
 
 serve: $(VENV)/.runtime .secret-key setup  ## Serve the API with gunicorn on 127.0.0.1:$(PORT)
 	$(SECRET) $(BIN)/gunicorn kpdata.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT)
@@ -32,6 +32,15 @@ restore: $(VENV)/.runtime .secret-key  ## Replace the database with a backup: ma
 
 fuzz: $(VENV)/.dev  ## schemathesis against a live server on PostgreSQL (DATABASE_URL's server)
 	.ci/fuzz $(EXAMPLES)
+
+load: $(VENV)/.dev  ## Load test: 50 clients for 60 s on PostgreSQL (127.0.0.1:5432); see bench/RESULTS.md
+	bench/load
+
+# Statements in the benchmark's database; BENCH_STATEMENTS=100000 is the quick run (~4 min).
+BENCH_STATEMENTS ?= 1000000
+
+bench: $(VENV)/.dev  ## Benchmark the API against bench/reference.py (~12 min); see bench/RESULTS.md
+	BENCH_STATEMENTS=$(BENCH_STATEMENTS) $(BIN)/python bench/bench.py
 
 lint: $(VENV)/.dev  ## ruff: lint and format check
 	$(BIN)/ruff check .

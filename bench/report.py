@@ -1,0 +1,114 @@
+"""What `make bench` prints, and its section of bench/RESULTS.md."""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+START, END = "<!-- make bench: start -->", "<!-- make bench: end -->"
+SIZE = re.compile(r"<!-- statements: (\d+) -->")
+INTRO = """## `make bench`: the API against a hand-written reference
+
+Written by `bench/bench.py` at the end of every `make bench`: one table per database size, the
+latest run of each. In the same run and on the same database, the reference
+(`bench/reference.py`: WSGI, hand-written SQL through psycopg 3, orjson; no Django) answers the
+same requests with the same bodies (checked: "Same answers" under each table), served by
+gunicorn with the API's own `gunicorn.conf.py` and as many workers. wrk drives both on the
+loopback, with the same connections for the same time, sides alternating.
+
+- 1a, 1b, 2: responses per second, the URL the same throughout a run (so any cache the API
+  keeps per dataset version is warm, as for a popular URL); p99 latency in the notes.
+- 3: what a deep page costs against page 1 (cost = 1 / throughput). The deep pages are the
+  4,000 pages around page 5,000 (3,000 to 6,999: on average, page 5,000's offset), each asked
+  for once, so that a page kept in a cache does not pass for a cheap one.
+- 4: one whole download of the export with curl, in rows per second; the reference is
+  PostgreSQL's `COPY (SELECT ...) TO STDOUT` of the same columns in the same order (the same
+  bytes but for CSV line ends: `\\n`, not `\\r\\n`), streamed by the reference app. Memory: the
+  serving gunicorn worker's peak resident set (VmRSS every 20 ms, and VmHWM reset before).
+  The API runs with `gunicorn.conf.py` as it is; only the reference's worker timeout is raised,
+  so that the baseline is never cut short.
+- 5: 304 responses per second to `If-None-Match` with the list's ETag, over full responses per
+  second of the same list. The reference's ETag comes from the latest `updated_at` of the
+  tables a statement reads and the last history row (indexes only).
+"""
+
+
+@dataclass
+class Figure:
+    """One line of the report: a value for the API and the reference, and the verdict."""
+
+    key: str
+    name: str
+    api: float | None
+    reference: float | None
+    unit: str
+    ratio: float | None
+    target: str
+    passed: bool
+    note: str = ""
+
+    def cells(self) -> list[str]:
+        return [self.key, self.name, _value(self.api, self.unit),
+                _value(self.reference, self.unit),
+                "n/a" if self.ratio is None else f"{self.ratio:.2f}", self.target,
+                "PASS" if self.passed else "FAIL"]  # fmt: skip
+
+
+def _value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    if unit == "x":
+        return f"{value:.2f}x"
+    digits = 0 if value >= 100 else 1 if value >= 10 else 2
+    return f"{value:,.{digits}f} {unit}"
+
+
+HEADER = ["#", "figure", "API", "reference", "ratio", "target", "result"]
+
+
+def table(figures: list[Figure]) -> str:
+    """The figures as aligned text lines, each note on the line after its figure."""
+    rows = [HEADER, *(figure.cells() for figure in figures)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
+    align = [str.ljust, str.ljust, str.rjust, str.rjust, str.rjust, str.ljust, str.ljust]
+    lines = []
+    for row, figure in zip(rows, [None, *figures], strict=True):
+        cells = [how(cell, width) for how, cell, width in zip(align, row, widths, strict=True)]
+        lines.append("  ".join(cells).rstrip())
+        if figure is not None and figure.note:
+            lines.append(" " * (widths[0] + 2) + "  " + figure.note)
+    return "\n".join(lines)
+
+
+def markdown(figures: list[Figure]) -> str:
+    escape = str.maketrans({"|": "\\|"})
+    header = [*HEADER, "notes"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for figure in figures:
+        cells = [*figure.cells(), figure.note]
+        lines.append("| " + " | ".join(cell.translate(escape) for cell in cells) + " |")
+    return "\n".join(lines)
+
+
+def record(statements: int, block: str, path: Path = RESULTS) -> None:
+    """Put this size's block into our section of RESULTS.md, keeping every other section and
+    the blocks of other sizes."""
+    text = path.read_text() if path.exists() else "# Benchmark results\n\n"
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        inside, after = rest.split(END, 1)
+    else:
+        before, inside, after = text.rstrip() + "\n\n", "", "\n"
+    blocks = {int(size): body.strip() + "\n" for size, body in _blocks(inside)}
+    blocks[statements] = f"<!-- statements: {statements} -->\n{block.strip()}\n"
+    body = "\n".join(blocks[size] for size in sorted(blocks, reverse=True))
+    path.write_text(f"{before}{START}\n{INTRO}\n{body}{END}{after}")
+
+
+def _blocks(inside: str) -> list[tuple[str, str]]:
+    """(size, text) of each block in the section, a block running to the next size marker."""
+    marks = list(SIZE.finditer(inside))
+    return [
+        (mark[1], inside[mark.start() : marks[i + 1].start() if i + 1 < len(marks) else None])
+        for i, mark in enumerate(marks)
+    ]
