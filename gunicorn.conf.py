@@ -5,6 +5,9 @@ import os
 wsgi_app = "kpdata.wsgi"
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# Threaded workers: the worker's main thread keeps telling the master it is alive while a
+# request runs, so a long CSV export is never killed by `timeout` (a sync worker would be).
+worker_class = "gthread"
 threads = 1
 timeout = 30
 accesslog = "-"

@@ -5,7 +5,9 @@ import datetime
 import hashlib
 import itertools
 
-from django.http import Http404, HttpResponseNotModified, StreamingHttpResponse
+from django.core.cache import caches
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from rest_framework import exceptions, mixins, viewsets
@@ -20,6 +22,9 @@ SHAPING = {"fields", "expand", "format", "bom"}
 LISTING = {"page", "page_size", "ordering"}
 STREAMED = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson; charset=utf-8"}
 CHUNK = 2000
+# Details' JSON answers kept per dataset version (settings.CACHES); larger ones are made anew.
+RESPONSES = "responses"
+REMEMBERED_BYTES = 256 * 1024
 
 
 class OpenView(APIView):
@@ -55,12 +60,39 @@ class Collection(
         if unchanged := self.not_modified():
             return unchanged
         if request.accepted_renderer.format not in STREAMED:
+            self.check_shape()
             response = super().list(request, *args, **kwargs)
             response["ETag"] = self.etag
             return response
         rows = self.rows(self.filter_queryset(self.get_queryset()))
         header = columns(self.get_serializer().fields)
         return self.table(header, rows, self.get_queryset().model._meta.verbose_name_plural)
+
+    def retrieve(self, request, *args, **kwargs):
+        """A record, as answered before in this dataset version if that answer is kept.
+
+        A detail's ETag comes from its body, so even revalidating one needs the body: kept, a
+        popular record costs one query (the version) until anything changes. A list needs no
+        such help: its ETag is the version itself."""
+        self.etag = self.version_etag()  # the key of the kept answer, not its ETag
+        if remembered := self.remembered():
+            return remembered
+        self.check_shape()
+        return super().retrieve(request, *args, **kwargs)
+
+    def remembered(self) -> HttpResponse | None:
+        """The kept answer to this request, or None (and `finalize_response` keeps this one)."""
+        self.remember_as = f"answer:{self.etag}"
+        kept = caches[RESPONSES].get(self.remember_as)
+        if kept is None:
+            return None
+        content, headers = kept
+        self.remember_as = None
+        return HttpResponse(content, headers=headers)
+
+    def check_shape(self) -> None:
+        """Building the fields checks `fields=` and `expand=`, even when a list turns out empty."""
+        _ = self.get_serializer().fields
 
     def version_etag(self) -> str:
         """An ETag from the dataset version, the code's release and the request: no change, no
@@ -96,10 +128,14 @@ class Collection(
         return queryset
 
     def rows(self, queryset):
-        """Serialised rows, a chunk at a time, each chunk with its related records prefetched."""
-        records = self.read(queryset).iterator(chunk_size=CHUNK)
-        while chunk := list(itertools.islice(records, CHUNK)):
-            yield from self.get_serializer(chunk, many=True).data
+        """Serialised rows, a chunk at a time, each chunk with its related records prefetched.
+
+        In a transaction: outside one, PostgreSQL would copy the whole result aside (a cursor
+        WITH HOLD) before sending the first row."""
+        with transaction.atomic(using=queryset.db):
+            records = self.read(queryset).iterator(chunk_size=CHUNK)
+            while chunk := list(itertools.islice(records, CHUNK)):
+                yield from self.get_serializer(chunk, many=True).data
 
     def wants_bom(self) -> bool:
         """`?bom=1` starts a CSV with a UTF-8 byte-order mark, for spreadsheets that need one."""
@@ -114,8 +150,6 @@ class Collection(
             raise exceptions.MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
         self.check_query_parameters(request)
-        # Building the fields checks `fields=` and `expand=`, even when a list turns out empty.
-        _ = self.get_serializer().fields
 
     def allowed_query_parameters(self) -> set[str]:
         if self.action == "retrieve":
@@ -169,4 +203,9 @@ class Collection(
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_vary_headers(response, ["Accept"])
+        if getattr(self, "remember_as", None) and response.status_code == 200:
+            content = response.render().content
+            if len(content) <= REMEMBERED_BYTES:
+                kept = (content, dict(response.items()))
+                caches[RESPONSES].set(self.remember_as, kept, timeout=None)
         return response

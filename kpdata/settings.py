@@ -99,9 +99,19 @@ for _number, _url in enumerate(DATABASE_REPLICA_URLS, 1):
 DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
 DATABASE_ROUTERS = ["api.replicas.ReplicaRouter"]
 
+# "responses" keeps details' JSON answers per dataset version (api/mixins.py): up to 256 KiB
+# each, 200 at most, so a worker's own cache stays small (records are a few KiB).
 if REDIS_URL:
+    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    CACHES = {"default": _redis, "responses": {**_redis, "KEY_PREFIX": "responses"}}
+else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "responses": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "responses",
+            "OPTIONS": {"MAX_ENTRIES": 200},
+        },
     }
 
 INSTALLED_APPS = [

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from api import models as m
+from api import pagination
 from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,16 @@ def test_a_deep_page_holds_the_rows_an_offset_would(client, many_sources, orderi
     assert slugs(client, ordering=ordering, page_size=500, page=3) == expected[1000:1250]
     # Served again from the cached keys, the same rows.
     assert slugs(client, ordering=ordering, page_size=100, page=11) == expected[1000:1100]
+
+
+def test_a_page_across_two_windows_of_keys_holds_the_rows_an_offset_would(
+    client, many_sources, monkeypatch
+):
+    monkeypatch.setattr(pagination, "WINDOW", 300)  # keys read 300 at a time: 900, 1200, ...
+    expected = [source.slug for source in m.Source.objects.order_by("slug")]
+    assert slugs(client, ordering="slug", page_size=70, page=18) == expected[1190:1250]
+    assert slugs(client, ordering="slug", page_size=70, page=17) == expected[1120:1190]
+    assert slugs(client, ordering="slug", page_size=250, page=5) == expected[1000:1250]
 
 
 def test_a_deep_page_follows_a_change(client, many_sources):

@@ -47,8 +47,8 @@ def citation(speaker, title, publisher, published_on, precision, url) -> str:
 
 def _converter(field):
     """`field.to_representation` for the values a database returns, without its per-value
-    overhead where it is plain: text and whole numbers as they are, an aware moment in ISO 8601
-    (UTC ending in Z), choices by their table."""
+    overhead where it is plain: an aware moment in ISO 8601 (UTC ending in Z), choices by their
+    table; None for text and whole numbers, served as the database returns them."""
     iso = str(getattr(field, "format", api_settings.DATETIME_FORMAT)).lower() == ISO_8601
     if isinstance(field, serializers.DateTimeField) and iso:
         zone = field.timezone if hasattr(field, "timezone") else field.default_timezone()
@@ -58,7 +58,7 @@ def _converter(field):
     if isinstance(field, serializers.ChoiceField):
         return lambda value: field.choice_strings_to_values.get(str(value), value)
     if isinstance(field, serializers.CharField | serializers.IntegerField):
-        return lambda value: value  # the database's str or int already
+        return None  # the database's str or int already
     return field.to_representation
 
 
@@ -98,7 +98,8 @@ class StatementListSerializer(serializers.ListSerializer):
     def _getter(self, name: str, field, topics: dict):
         """How a row's value of `name` is served."""
         if name in self.OWN:
-            convert = _converter(field)
+            if (convert := _converter(field)) is None:
+                return operator.itemgetter(name)
             return lambda row: None if (value := row[name]) is None else convert(value)
         if name in self.KEYS:
             return operator.itemgetter(self.KEYS[name])
