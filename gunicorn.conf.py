@@ -9,6 +9,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 # request runs, so a long CSV export is never killed by `timeout` (a sync worker would be).
 worker_class = "gthread"
 threads = 1
+# Idle keep-alive connections are kept longer than clients and load balancers keep theirs
+# (nginx: 60 s), so that the server never closes one as a request arrives on it.
+keepalive = 75
 timeout = 30
 accesslog = "-"
 # Load the app once in the master, so a broken configuration stops start-up with its one line.

@@ -4,6 +4,7 @@ and CSV or NDJSON streamed whole instead of paged."""
 import datetime
 import hashlib
 import itertools
+from collections.abc import Iterator
 
 from django.core.cache import caches
 from django.db import transaction
@@ -64,9 +65,9 @@ class Collection(
             response = super().list(request, *args, **kwargs)
             response["ETag"] = self.etag
             return response
-        rows = self.rows(self.filter_queryset(self.get_queryset()))
         header = columns(self.get_serializer().fields)
-        return self.table(header, rows, self.get_queryset().model._meta.verbose_name_plural)
+        blocks = self.export(self.filter_queryset(self.get_queryset()), header)
+        return self.attachment(blocks, self.get_queryset().model._meta.verbose_name_plural)
 
     def retrieve(self, request, *args, **kwargs):
         """A record, as answered before in this dataset version if that answer is kept.
@@ -112,9 +113,19 @@ class Collection(
 
     def table(self, header, rows, name: str) -> StreamingHttpResponse:
         """Rows as a streamed CSV or NDJSON attachment named after the collection and the day."""
+        return self.attachment(self.blocks(header, rows), name)
+
+    def blocks(self, header, rows) -> Iterator[bytes]:
+        if self.request.accepted_renderer.format == "csv":
+            return csv_blocks(header, rows, self.wants_bom())
+        return ndjson_blocks(rows)
+
+    def export(self, queryset, header) -> Iterator[bytes]:
+        """Every row of a list as CSV or NDJSON blocks; a collection may write them its own way."""
+        return self.blocks(header, self.rows(queryset))
+
+    def attachment(self, blocks, name: str) -> StreamingHttpResponse:
         format = self.request.accepted_renderer.format
-        bom = self.wants_bom()
-        blocks = csv_blocks(header, rows, bom) if format == "csv" else ndjson_blocks(rows)
         response = StreamingHttpResponse(blocks, STREAMED[format])
         response["Content-Disposition"] = (
             f'attachment; filename="{name}-{datetime.date.today():%Y-%m-%d}.{format}"'

@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from . import charts, dataset, export, filtersets, summaries
+from . import charts, dataset, export, filtersets, pgcopy, summaries
 from . import models as m
 from . import serializers as s
 from .backends import StatementSearchFilter, StrictOrderingFilter
@@ -189,6 +189,15 @@ class StatementViewSet(Collection):
         if "expand" in self.request.query_params:
             return queryset
         return s.StatementListSerializer.read(queryset)
+
+    def export(self, queryset, header):
+        # Unexpanded, on PostgreSQL, the database writes the rows itself (COPY).
+        names = [name for name, _ in header]
+        if "expand" in self.request.query_params or not pgcopy.can_copy(queryset, names):
+            return super().export(queryset, header)
+        base = self.request.build_absolute_uri(reverse("v1:statement-list"))
+        format = self.request.accepted_renderer.format
+        return pgcopy.blocks(queryset, names, format, base, self.wants_bom())
 
 
 class SourceViewSet(Collection):

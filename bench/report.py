@@ -27,7 +27,9 @@ loopback, with the same connections for the same time, sides alternating.
   skipped rows are scanned once per 100 pages of 100, as for a client walking the pages.
 - 4: one whole download of the export with curl, in rows per second; the reference is
   PostgreSQL's `COPY (SELECT ...) TO STDOUT` of the same columns in the same order (the same
-  bytes but for CSV line ends: `\\n`, not `\\r\\n`), streamed by the reference app. Memory: the
+  bytes but for CSV line ends: `\\n`, not `\\r\\n`), streamed by the reference app. The API
+  exports statements by COPY too (`api/pgcopy.py`: the list's own query, each column the SQL
+  twin of its serializer, CSV line ends made CRLF as RFC 4180 asks). Memory: the
   serving gunicorn worker's peak resident set (VmRSS every 20 ms, and VmHWM reset before).
   The API runs with `gunicorn.conf.py` as it is; only the reference's worker timeout is raised,
   so that the baseline is never cut short.

@@ -95,6 +95,8 @@ def test_a_csv_or_ndjson_export_costs_the_same_queries_whatever_its_size(client,
             queries(client, path, format="csv", confidence="single_source"),
             queries(client, path, format="ndjson", confidence="verified,single_source,uncertain"),
         )
+    if connection.vendor == "postgresql":  # the version, two settings and one COPY (pgcopy)
+        expected["/api/v1/statements/"] = (4, 4)
     assert measured == expected
 
 

@@ -1,0 +1,144 @@
+"""Statement exports written by PostgreSQL's COPY: at a million rows, building each row in Python
+costs several times what the database takes to write it.
+
+The rows are the list's own query (its filters, search and order: `StatementListSerializer.read`),
+and each column is the SQL twin of what the serializer and `renderers.cell` make of it; the tests
+hold the two equal, byte for byte. What has no twin here (`expand=`, another database, another
+time zone) is exported the usual way.
+"""
+
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db import connections, transaction
+
+from .renderers import BOM, FORMULA_STARTS
+from .serializers import StatementListSerializer
+
+# A COPY is one statement however long the download takes: the client's pace sets its length,
+# not the database's. It is allowed longer than the usual statement timeout.
+TIMEOUT_MS = 30 * 60 * 1000
+
+# Text starting with one of these gets a leading quote in CSV (renderers.FORMULA_STARTS).
+GUARDED = ", ".join(str(ord(start)) for start in FORMULA_STARTS)  # as ascii() reads them
+# Columns that never start like a formula: numbers, addresses, days, moments, ISO codes, choices.
+UNGUARDED = {"id", "url", "date", "created_at", "updated_at", "participant", "date_precision",
+             "confidence", "topics"}  # fmt: skip
+
+
+def _moment(column: str) -> str:
+    """ISO 8601 in UTC ending in Z, with six digits of microseconds when there are any, as
+    Python writes it (PostgreSQL's ISO text drops trailing zeros; DateStyle is set to ISO)."""
+    text = f"replace(({column} AT TIME ZONE 'UTC')::text, ' ', 'T')"
+    return f"rpad({text}, CASE WHEN length({text}) > 19 THEN 26 ELSE 19 END, '0') || 'Z'"
+
+
+# A day as precisely as it is known, in words (serializers.statements.precise).
+PRECISE = """CASE WHEN r.source__published_on IS NULL THEN 'undated'
+    WHEN r.source__published_on_precision = 'year' THEN to_char(r.source__published_on, 'FMYYYY')
+    WHEN r.source__published_on_precision = 'month'
+        THEN to_char(r.source__published_on, 'FMMonth FMYYYY')
+    ELSE to_char(r.source__published_on, 'FMDD FMMonth FMYYYY') END"""
+
+# The citation (serializers.statements.citation): its parts that are not empty, comma-separated.
+CITATION = f"""concat_ws(', ',
+    NULLIF(coalesce(NULLIF(r.speaker__name, ''), r.speaker_description), ''),
+    CASE WHEN r.source__title <> '' THEN '“' || r.source__title || '”' END,
+    NULLIF(r.source__publisher, ''), {PRECISE}, NULLIF(r.source__url, ''))"""
+
+# A statement's topic slugs, gathered by {gather}.
+TOPICS = """(SELECT {gather} FROM api_statement_topics st JOIN api_topic t ON t.id = st.topic_id
+    WHERE st.statement_id = r.id)"""
+
+# Each field as SQL over the list's row `r`; %s is the collection's address.
+COLUMNS = {
+    "id": "r.id",
+    "url": "%s || r.id || '/'",
+    "text": "r.text",
+    "date": "to_char(r.date, 'YYYY-MM-DD')",
+    "date_precision": "r.date_precision",
+    "citation": CITATION,
+    **{name: f"r.{key}" for name, key in StatementListSerializer.KEYS.items()},
+    "speaker_description": "r.speaker_description",
+    "speaker_role": "r.speaker_role",
+    "topics": TOPICS,
+    "language": "r.language",
+    "confidence": "r.confidence",
+    "note": "r.note",
+    "created_at": _moment("r.created_at"),
+    "updated_at": _moment("r.updated_at"),
+}
+
+
+def can_copy(queryset, names: list[str]) -> bool:
+    """Whether these columns of this queryset can be written by COPY."""
+    return (
+        connections[queryset.db].vendor == "postgresql"
+        and settings.TIME_ZONE == "UTC"
+        and len(names) > 1  # Python's csv writes a lone empty cell as "", COPY as nothing
+        and all(name in COLUMNS for name in names)
+    )
+
+
+def _csv_cell(name: str) -> str:
+    """Column `name` of the row `c` as `renderers.cell` writes it: empty for null or empty
+    text, a list joined with `;`, and text that a spreadsheet would run as a formula behind a
+    quote."""
+    cell = f'c."{name}"'
+    if name in UNGUARDED:
+        return cell
+    guarded = f"CASE WHEN ascii({cell}) IN ({GUARDED}) THEN '''' || {cell} ELSE {cell} END"
+    return f"NULLIF({guarded}, '')"
+
+
+def blocks(queryset, names: list[str], format: str, base: str, bom: bool) -> Iterator[bytes]:
+    """The rows of `queryset` as CSV (a header first, lines ending in CRLF) or NDJSON, in the
+    blocks COPY sends."""
+    inner, params = StatementListSerializer.read(queryset).query.sql_with_params()
+    gather = {
+        "csv": "NULLIF(string_agg(t.slug, ';' ORDER BY t.slug), '')",
+        "ndjson": "coalesce(array_agg(t.slug ORDER BY t.slug), '{}')",
+    }[format]
+    values = ", ".join(f'{COLUMNS[name].format(gather=gather)} AS "{name}"' for name in names)
+    # The inner query's order is kept; OFFSET 0 has each value computed once, not per mention.
+    rows = f"SELECT {values} FROM ({inner}) r OFFSET 0"
+    params = (base,) * names.count("url") + tuple(params)  # the address comes first
+    if format == "csv":
+        cells = ", ".join(_csv_cell(name) for name in names)
+        query = f"COPY (SELECT {cells} FROM ({rows}) c) TO STDOUT WITH (FORMAT csv)"
+    else:  # a JSON object a line: CSV whose quote and delimiter JSON never holds raw
+        query = (
+            f"COPY (SELECT row_to_json(c)::text FROM ({rows}) c) "
+            "TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
+        )
+    connection = connections[queryset.db]
+    query = connection.ops.compose_sql(query, params)  # COPY takes no parameters: bound here
+    with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL statement_timeout = {TIMEOUT_MS}")
+        cursor.execute("SET LOCAL DateStyle = 'ISO'")
+        if format == "csv":
+            yield ((BOM if bom else "") + ",".join(names) + "\r\n").encode()
+            yield from _crlf(_copy(cursor, query))
+        else:
+            yield from _copy(cursor, query)
+
+
+def _copy(cursor, query: str) -> Iterator[bytes]:
+    with cursor.copy(query) as copy:
+        for block in copy:
+            yield bytes(block)
+
+
+def _crlf(blocks: Iterator[bytes]) -> Iterator[bytes]:
+    """COPY ends lines with LF, RFC 4180 with CRLF. A line feed ends a record only outside
+    quotes, where the quotes seen so far are even in number: line breaks inside a value stay."""
+    quoted = False
+    for block in blocks:
+        *ended, rest = block.split(b"\n")
+        out = []
+        for piece in ended:
+            quoted ^= piece.count(b'"') % 2 == 1
+            out.append(piece + (b"\n" if quoted else b"\r\n"))
+        out.append(rest)
+        quoted ^= rest.count(b'"') % 2 == 1
+        yield b"".join(out)
