@@ -260,9 +260,30 @@ class CopyWriter(Writer):
         # A thread sends while this one builds rows: PostgreSQL and Python work side by side.
         sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
         cursor = self.cursor.cursor  # psycopg's own: Django's debug wrapper takes no writer
-        with cursor.copy(sql, writer=QueuedLibpqWriter(cursor)) as copy:
+        with (
+            self._indexes_built_after(table),
+            cursor.copy(sql, writer=QueuedLibpqWriter(cursor)) as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
+
+    @contextlib.contextmanager
+    def _indexes_built_after(self, table: str):
+        """The table's indexes other than its keys' dropped during the load and built again
+        after it (in the same transaction): building an index once is several times quicker
+        than keeping it up row by row."""
+        self.cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN"
+            " (SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+            [table, table],
+        )
+        indexes = self.cursor.fetchall()
+        for name, _ in indexes:
+            self.cursor.execute(f'DROP INDEX "{name}"')
+        yield
+        self.cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _, definition in indexes:
+            self.cursor.execute(definition)
 
     def analyze(self) -> None:
         with connection.cursor() as cursor:
