@@ -66,7 +66,7 @@ class Collection(
             response["ETag"] = self.etag
             return response
         header = columns(self.get_serializer().fields)
-        blocks = self.export(self.filter_queryset(self.get_queryset()), header)
+        blocks = self.export_blocks(self.filter_queryset(self.get_queryset()), header)
         return self.attachment(blocks, self.get_queryset().model._meta.verbose_name_plural)
 
     def retrieve(self, request, *args, **kwargs):
@@ -120,7 +120,7 @@ class Collection(
             return csv_blocks(header, rows, self.wants_bom())
         return ndjson_blocks(rows)
 
-    def export(self, queryset, header) -> Iterator[bytes]:
+    def export_blocks(self, queryset, header) -> Iterator[bytes]:
         """Every row of a list as CSV or NDJSON blocks; a collection may write them its own way."""
         return self.blocks(header, self.rows(queryset))
 

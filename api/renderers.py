@@ -134,6 +134,8 @@ class CSVRenderer(renderers.BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:  # no content (a DELETE's 204)
+            return b""
         view = renderer_context["view"]
         header = columns(view.get_serializer().fields)
         return b"".join(csv_blocks(header, [data], view.wants_bom()))
@@ -147,4 +149,4 @@ class NDJSONRenderer(renderers.BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return b"".join(ndjson_blocks([data]))
+        return b"" if data is None else b"".join(ndjson_blocks([data]))

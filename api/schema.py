@@ -87,6 +87,10 @@ class AutoSchema(openapi.AutoSchema):
             return []
         return [{"editorToken": []}]
 
+    def _is_create_operation(self) -> bool:
+        # A restore answers 201 Created, as a create does: the record exists again.
+        return super()._is_create_operation() or getattr(self.view, "action", None) == "restore"
+
     def get_response_serializers(self):
         # A write answers with the record as a GET returns it, not with what was sent.
         if _collection(self.view) and self.view.action in WRITTEN:

@@ -190,11 +190,11 @@ class StatementViewSet(Collection):
             return queryset
         return s.StatementListSerializer.read(queryset)
 
-    def export(self, queryset, header):
+    def export_blocks(self, queryset, header):
         # Unexpanded, on PostgreSQL, the database writes the rows itself (COPY).
         names = [name for name, _ in header]
         if "expand" in self.request.query_params or not pgcopy.can_copy(queryset, names):
-            return super().export(queryset, header)
+            return super().export_blocks(queryset, header)
         base = self.request.build_absolute_uri(reverse("v1:statement-list"))
         format = self.request.accepted_renderer.format
         return pgcopy.blocks(queryset, names, format, base, self.wants_bom())

@@ -76,3 +76,22 @@ def test_a_missing_if_match_is_a_428(client, token):
         "/api/v1/meetings/2022-plenary-gaborone/", HTTP_AUTHORIZATION=f"Token {token}"
     )
     problem(response, 428)
+
+
+@pytest.mark.parametrize("format", ["csv", "ndjson"])
+def test_a_delete_asked_as_csv_or_ndjson_is_a_204_with_no_body(client, token, format):
+    # The CSV renderer was handed a 204's no-data and failed: a 500 after the delete.
+    response = client.delete(
+        f"/api/v1/trade/1/?format={format}", HTTP_AUTHORIZATION=f"Token {token}", HTTP_IF_MATCH="*"
+    )
+    assert response.status_code == 204 and response.content == b""
+    assert client.get("/api/v1/trade/1/").status_code == 404
+
+
+def test_a_restore_is_documented_as_the_201_it_answers(client, token):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    responses = schema["paths"]["/api/v1/trade/{id}/restore/"]["post"]["responses"]
+    assert "201" in responses and "200" not in responses
+    client.delete("/api/v1/trade/1/", HTTP_AUTHORIZATION=f"Token {token}", HTTP_IF_MATCH="*")
+    response = client.post("/api/v1/trade/1/restore/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert response.status_code == 201
