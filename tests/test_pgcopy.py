@@ -76,6 +76,8 @@ def export(client, **params) -> bytes:
         {"format": "csv", "confidence": "single_source", "search": "line"},
         {"format": "ndjson"},
         {"format": "ndjson", "fields": "topics,date,speaker", "ordering": "-id"},
+        {"format": "ndjson", "ordering": "date,-id", "topic": "consensus"},
+        {"format": "csv", "ordering": "-date,-id", "topic": "chairmanship,definition-reform"},
     ],
 )
 def test_copy_writes_the_same_bytes_as_python(client, monkeypatch, awkward, params):

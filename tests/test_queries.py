@@ -1,8 +1,9 @@
 """Every list and detail runs a fixed number of queries, whatever the page size or `expand=`.
 
-A list's count and a detail's answer are kept per dataset version, so each measure starts with
-empty caches: a list costs the dataset version, the count, its page and the related records'
-queries; a detail the version, its record and the related records'. An export's transaction
+A list's count and keys and a detail's answer are kept per dataset version, so each measure
+starts with empty caches: a list costs the dataset version, the count, its page's keys, then its
+rows and the related records' queries; an export the version, then its rows and the related
+records'; a detail the version, its record and the related records'. An export's transaction
 (savepoints inside a test's) is not counted.
 """
 
@@ -58,25 +59,28 @@ def many():
         f.TradeFactory(participant=shared["participant"], year=year)
 
 
-# (path, fields that can be expanded, queries a list costs)
+# (path, fields that can be expanded, queries that read the rows and their related records)
 COLLECTIONS = [
-    ("/api/v1/participants/", "blocs,sources", 8),
-    ("/api/v1/organisations/", "sources", 4),
-    ("/api/v1/people/", "sources", 6),
-    ("/api/v1/blocs/", "members,sources", 5),
-    ("/api/v1/chairmanships/", "chair,chair_person,vice_chair,sources", 4),
-    ("/api/v1/meetings/", "host,chair,sources", 4),
-    ("/api/v1/proposals/", "meeting,tabled_by,sources", 8),
-    ("/api/v1/statements/", "speaker,organisation,participant,meeting,proposal,source", 4),
-    ("/api/v1/sources/", "", 3),
-    ("/api/v1/production/", "participant,sources", 5),
-    ("/api/v1/trade/", "participant,sources", 5),
+    ("/api/v1/participants/", "blocs,sources", 6),
+    ("/api/v1/organisations/", "sources", 2),
+    ("/api/v1/people/", "sources", 4),
+    ("/api/v1/blocs/", "members,sources", 3),
+    ("/api/v1/chairmanships/", "chair,chair_person,vice_chair,sources", 2),
+    ("/api/v1/meetings/", "host,chair,sources", 2),
+    ("/api/v1/proposals/", "meeting,tabled_by,sources", 6),
+    ("/api/v1/statements/", "speaker,organisation,participant,meeting,proposal,source", 2),
+    ("/api/v1/sources/", "", 1),
+    ("/api/v1/production/", "participant,sources", 3),
+    ("/api/v1/trade/", "participant,sources", 3),
 ]
+LIST = 3  # the dataset version, the count and the page's keys, before the rows
+EXPORT = 1  # the dataset version
 
 
 def test_a_list_costs_the_same_queries_for_10_or_200_rows_and_with_expand(client, many):
     measured, expected = {}, {}
-    for path, expand, count in COLLECTIONS:
+    for path, expand, rows in COLLECTIONS:
+        count = LIST + rows
         expected[path] = (count, count, count)
         measured[path] = (
             queries(client, path, page_size=10),
@@ -89,8 +93,8 @@ def test_a_list_costs_the_same_queries_for_10_or_200_rows_and_with_expand(client
 def test_a_csv_or_ndjson_export_costs_the_same_queries_whatever_its_size(client, many):
     # An export is a list without its count: no pages.
     measured, expected = {}, {}
-    for path, _, count in COLLECTIONS:
-        expected[path] = (count - 1, count - 1)
+    for path, _, rows in COLLECTIONS:
+        expected[path] = (EXPORT + rows, EXPORT + rows)
         measured[path] = (
             queries(client, path, format="csv", confidence="single_source"),
             queries(client, path, format="ndjson", confidence="verified,single_source,uncertain"),
@@ -100,17 +104,20 @@ def test_a_csv_or_ndjson_export_costs_the_same_queries_whatever_its_size(client,
     assert measured == expected
 
 
-def test_a_list_counts_its_rows_once_per_dataset_version(client, many):
-    path, _, count = COLLECTIONS[-1]
-    assert queries(client, path) == count
-    before = client.get(path).json()["count"]
+def test_a_list_counts_and_finds_its_rows_once_per_dataset_version(client, many):
+    path, _, rows = COLLECTIONS[-1]
+    assert queries(client, path) == LIST + rows
+    before = client.get(path).json()
     with CaptureQueriesContext(connection) as captured:
-        assert client.get(path, {"page": 2}).json()["count"] == before
-    assert len(captured) == count - 1  # the count of this query and version is kept
-    f.TradeFactory(participant=m.Participant.objects.first(), year=1700)
+        again = client.get(path, {"page": 2}).json()
+    assert again["count"] == before["count"]
+    assert len(captured) == 1 + rows  # the count and keys of this query and version are kept
+    f.TradeFactory(participant=m.Participant.objects.first(), year=1700)  # sorts first
     with CaptureQueriesContext(connection) as captured:
-        assert client.get(path, {"page": 2}).json()["count"] == before + 1
-    assert len(captured) == count  # a new version, counted anew
+        after = client.get(path, {"page": 2}).json()
+    assert after["count"] == before["count"] + 1
+    assert after["results"][1:] == again["results"][:-1]  # every row one place further
+    assert len(captured) == LIST + rows  # a new version, counted and found anew
 
 
 def test_revalidating_an_unchanged_list_costs_one_query(client, many):
