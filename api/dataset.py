@@ -32,6 +32,12 @@ def state() -> tuple[datetime.datetime | None, str]:
     The version changes when any row is created, changed or deleted: every change, deletions
     included, adds a row to the history (api_change), and every row carries `updated_at`. It
     keys caches and ETags.
+
+    Those stamps and numbers are taken when a row is written, not when its transaction commits:
+    an editor who commits after a later one adds none above the newest. On PostgreSQL the
+    version therefore also holds the database's snapshot, which changes whenever a transaction
+    that wrote ends (in the whole cluster: a spare new version now and then, never a missed
+    one). SQLite runs one writer at a time, so its numbers come in commit order.
     """
     connection = connections[router.db_for_read(m.Change)]  # a replica's, for a GET
     quote = connection.ops.quote_name
@@ -39,10 +45,13 @@ def state() -> tuple[datetime.datetime | None, str]:
         f"SELECT MAX({quote('updated_at')}) FROM {quote(model._meta.db_table)}" for model in MODELS
     ]
     parts.append(f"SELECT MAX({quote('id')}) FROM {quote(m.Change._meta.db_table)}")
+    columns = [f"({part})" for part in parts]
+    if connection.vendor == "postgresql":
+        columns.append("pg_current_snapshot()::text")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(f"({part})" for part in parts))
+        cursor.execute("SELECT " + ", ".join(columns))
         values = list(cursor.fetchone())
-    stamps = [_moment(value) for value in values[:-1] if value is not None]
+    stamps = [_moment(value) for value in values[: len(MODELS)] if value is not None]
     digest = hashlib.sha256(repr([str(value) for value in values]).encode())
     return (max(stamps) if stamps else None), digest.hexdigest()[:16]
 
