@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db import connections, router
 from django.utils.dateparse import parse_datetime
@@ -26,34 +27,60 @@ def _release() -> str:
 RELEASE = _release()
 
 
-def state() -> tuple[datetime.datetime | None, str]:
-    """(last_updated, version), in one query that reads only indexes.
+class State(NamedTuple):
+    updated: datetime.datetime | None  # the last change to any record
+    version: str  # changes with the data, whatever the order in which writers commit
 
-    The version changes when any row is created, changed or deleted: every change, deletions
-    included, adds a row to the history (api_change), and every row carries `updated_at`. It
-    keys caches and ETags.
 
-    Those stamps and numbers are taken when a row is written, not when its transaction commits:
-    an editor who commits after a later one adds none above the newest. On PostgreSQL the
-    version therefore also holds the database's snapshot, which changes whenever a transaction
-    that wrote ends (in the whole cluster: a spare new version now and then, never a missed
-    one). SQLite runs one writer at a time, so its numbers come in commit order.
+def state() -> State:
+    """When the dataset last changed, and its version: the API root's, the export's.
+
+    Every record carries `updated_at`, and every change, deletions included, adds a row to the
+    history (api_change). Stamps and numbers are taken when a row is written, not when its
+    transaction commits, so an editor who commits after a later one may add none above the
+    newest: the version also counts the history, whose rows only ever grow in number as
+    transactions commit (a restore puts back the count with the rows).
     """
     connection = connections[router.db_for_read(m.Change)]  # a replica's, for a GET
+    change = connection.ops.quote_name(m.Change._meta.db_table)
+    values = _select(connection, [*_latest(connection), f"SELECT COUNT(*) FROM {change}"])
+    stamps = [_moment(value) for value in values[: len(MODELS)] if value is not None]
+    return State(max(stamps) if stamps else None, _digest(values))
+
+
+def key() -> str:
+    """What keys kept answers, counts and pages, and lists' ETags, in one index-only query.
+
+    A request cannot afford to count the history, so on PostgreSQL the key holds the database's
+    snapshot instead, which changes whenever a transaction that wrote ends (in the whole
+    cluster: a spare new key now and then, never a missed change). SQLite runs one writer at a
+    time, so its stamps and numbers come in commit order.
+    """
+    connection = connections[router.db_for_read(m.Change)]
+    parts = _latest(connection)
+    if connection.vendor == "postgresql":
+        parts.append("SELECT pg_current_snapshot()::text")
+    return _digest(_select(connection, parts))
+
+
+def _latest(connection) -> list[str]:
+    """The latest `updated_at` of every model, and the latest change's number, as queries."""
     quote = connection.ops.quote_name
     parts = [
         f"SELECT MAX({quote('updated_at')}) FROM {quote(model._meta.db_table)}" for model in MODELS
     ]
     parts.append(f"SELECT MAX({quote('id')}) FROM {quote(m.Change._meta.db_table)}")
-    columns = [f"({part})" for part in parts]
-    if connection.vendor == "postgresql":
-        columns.append("pg_current_snapshot()::text")
+    return parts
+
+
+def _select(connection, parts: list[str]) -> list:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(columns))
-        values = list(cursor.fetchone())
-    stamps = [_moment(value) for value in values[: len(MODELS)] if value is not None]
-    digest = hashlib.sha256(repr([str(value) for value in values]).encode())
-    return (max(stamps) if stamps else None), digest.hexdigest()[:16]
+        cursor.execute("SELECT " + ", ".join(f"({part})" for part in parts))
+        return list(cursor.fetchone())
+
+
+def _digest(values: list) -> str:
+    return hashlib.sha256(repr([str(value) for value in values]).encode()).hexdigest()[:16]
 
 
 def _moment(value) -> datetime.datetime:

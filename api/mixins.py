@@ -99,7 +99,7 @@ class Collection(
         """An ETag from the dataset version, the code's release and the request: no change, no
         new answer. Lists carry it, so that revalidating one costs a single query."""
         request = self.request
-        _, self.version = dataset.state()
+        self.version = dataset.key()
         uri = request.build_absolute_uri()
         key = f"{self.version} {dataset.RELEASE} {uri} {request.accepted_media_type}"
         return f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'

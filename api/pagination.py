@@ -88,7 +88,7 @@ class Pagination(PageNumberPagination):
 
     def django_paginator_class(self, queryset, page_size) -> VersionedPaginator:
         # The view's dataset version (read once for its ETag), else the current one.
-        version = getattr(self.view, "version", None) or dataset.state()[1]
+        version = getattr(self.view, "version", None) or dataset.key()
         # A collection's list may read its rows its own way; its other pages (history) not.
         read = self.view.read if getattr(self.view, "action", None) == "list" else None
         return VersionedPaginator(queryset, page_size, version, read)
