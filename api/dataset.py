@@ -49,17 +49,18 @@ def state() -> State:
 
 
 def key() -> str:
-    """What keys kept answers, counts and pages, and lists' ETags, in one index-only query.
+    """What keys kept answers, counts and pages, and lists' ETags: one query, a request's first.
 
-    A request cannot afford to count the history, so on PostgreSQL the key holds the database's
-    snapshot instead, which changes whenever a transaction that wrote ends (in the whole
-    cluster: a spare new key now and then, never a missed change). SQLite runs one writer at a
-    time, so its stamps and numbers come in commit order.
+    On PostgreSQL, the database's snapshot, which changes whenever a transaction that wrote
+    ends (in the whole cluster: a spare new key now and then, never a missed change), and the
+    latest change's number for a transaction's own changes, which the history records as they
+    are made. SQLite runs one writer at a time: its stamps and numbers come in commit order.
     """
     connection = connections[router.db_for_read(m.Change)]
-    parts = _latest(connection)
-    if connection.vendor == "postgresql":
-        parts.append("SELECT pg_current_snapshot()::text")
+    if connection.vendor != "postgresql":
+        return _digest(_select(connection, _latest(connection)))
+    change = connection.ops.quote_name(m.Change._meta.db_table)
+    parts = [f"SELECT MAX(id) FROM {change}", "SELECT pg_current_snapshot()::text"]
     return _digest(_select(connection, parts))
 
 
