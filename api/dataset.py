@@ -43,7 +43,12 @@ def state() -> State:
     """
     connection = connections[router.db_for_read(m.Change)]  # a replica's, for a GET
     change = connection.ops.quote_name(m.Change._meta.db_table)
-    values = _select(connection, [*_latest(connection), f"SELECT COUNT(*) FROM {change}"])
+    parts = [
+        *_latest_stamps(connection),
+        _latest_change(connection),
+        f"SELECT COUNT(*) FROM {change}",
+    ]
+    values = _select(connection, parts)
     stamps = [_moment(value) for value in values[: len(MODELS)] if value is not None]
     return State(max(stamps) if stamps else None, _digest(values))
 
@@ -51,27 +56,32 @@ def state() -> State:
 def key() -> str:
     """What keys kept answers, counts and pages, and lists' ETags: one query, a request's first.
 
-    On PostgreSQL, the database's snapshot, which changes whenever a transaction that wrote
-    ends (in the whole cluster: a spare new key now and then, never a missed change), and the
-    latest change's number for a transaction's own changes, which the history records as they
-    are made. SQLite runs one writer at a time: its stamps and numbers come in commit order.
+    On PostgreSQL, the database's snapshot: it changes whenever a transaction that wrote ends
+    (in the whole cluster: a spare new key now and then, never a missed change). Inside a
+    transaction its own changes count too: the history numbers them as they are made, and the
+    latest stamps catch those it does not record (the synthetic generator's bulk rows). SQLite
+    runs one writer at a time, so its stamps and numbers come in commit order.
     """
     connection = connections[router.db_for_read(m.Change)]
-    if connection.vendor != "postgresql":
-        return _digest(_select(connection, _latest(connection)))
-    change = connection.ops.quote_name(m.Change._meta.db_table)
-    parts = [f"SELECT MAX(id) FROM {change}", "SELECT pg_current_snapshot()::text"]
+    parts = [_latest_change(connection)]
+    if connection.vendor == "postgresql":
+        parts.append("SELECT pg_current_snapshot()::text")
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        parts += _latest_stamps(connection)
     return _digest(_select(connection, parts))
 
 
-def _latest(connection) -> list[str]:
-    """The latest `updated_at` of every model, and the latest change's number, as queries."""
+def _latest_stamps(connection) -> list[str]:
+    """The latest `updated_at` of every model, as queries."""
     quote = connection.ops.quote_name
-    parts = [
+    return [
         f"SELECT MAX({quote('updated_at')}) FROM {quote(model._meta.db_table)}" for model in MODELS
     ]
-    parts.append(f"SELECT MAX({quote('id')}) FROM {quote(m.Change._meta.db_table)}")
-    return parts
+
+
+def _latest_change(connection) -> str:
+    quote = connection.ops.quote_name
+    return f"SELECT MAX({quote('id')}) FROM {quote(m.Change._meta.db_table)}"
 
 
 def _select(connection, parts: list[str]) -> list:

@@ -96,8 +96,9 @@ class Collection(
         _ = self.get_serializer().fields
 
     def version_etag(self) -> str:
-        """An ETag from the dataset version, the code's release and the request: no change, no
-        new answer. Lists carry it, so that revalidating one costs a single query."""
+        """An ETag from the dataset's key (`dataset.key`), the code's release and the request:
+        no change, no new answer. Lists carry it, so that revalidating one costs a single
+        query."""
         request = self.request
         self.version = dataset.key()
         uri = request.build_absolute_uri()

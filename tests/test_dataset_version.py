@@ -1,5 +1,6 @@
-"""The dataset version keys every kept answer, count and page, and every list's ETag: it must
-change whenever a reader could see different data, even when writers commit out of order."""
+"""The dataset's key (of every kept answer, count and page, and of lists' ETags) and its version
+(the API root's, the export's) must change whenever a reader could see different data, even
+when writers commit out of order."""
 
 import psycopg
 import pytest
