@@ -2,7 +2,7 @@
 
 At a million rows, counting, filtering and skipping rows cost more than the page itself, so all
 three are kept per dataset version: a count is taken once per version and query; a page's rows
-are found by their keys alone, read 10,000 at a time from a narrow query (so a client walking
+are found by their keys alone, read a window at a time from a narrow query (so a client walking
 page after page skips rows once per 10,000, not once a page, and a popular list is filtered and
 searched once per version), then read by key with everything the page shows.
 """
@@ -17,7 +17,10 @@ from rest_framework.pagination import PageNumberPagination
 
 from . import dataset
 
-WINDOW = 10_000  # keys read and kept at a time; more than the largest page
+# Keys are read and kept a window at a time: 1,000 near the start, where most clients read and
+# a list's first request should cost little more than its page; 10,000 further on, where a
+# client walking the pages skips rows once per 10,000. Both are at least the largest page.
+SMALL, LARGE = 1_000, 10_000
 
 
 def whole_number(request, name: str) -> int | None:
@@ -60,18 +63,26 @@ class VersionedPaginator(Paginator):
         return self._get_page([found[key] for key in keys if key in found], number, self)
 
     def _keys(self, bottom: int, top: int) -> list:
-        """The keys of rows bottom to top, from the windows of WINDOW keys that hold them."""
-        keys = []
-        for start in range(bottom - bottom % WINDOW, top, WINDOW):
+        """The keys of rows bottom to top, from the windows of keys that hold them."""
+        keys, position = [], bottom
+        while position < top:
+            start, size = _window(position)
             window = cache.get_or_set(
-                self._key("keys", start),
-                lambda start=start: list(
-                    self.object_list.values_list("pk", flat=True)[start : start + WINDOW]
+                self._key("keys", start, size),
+                lambda start=start, size=size: list(
+                    self.object_list.values_list("pk", flat=True)[start : start + size]
                 ),
                 timeout=3600,
             )
-            keys += window[max(bottom - start, 0) : top - start]
+            keys += window[position - start : top - start]
+            position = start + size
         return keys
+
+
+def _window(position: int) -> tuple[int, int]:
+    """The window of keys that holds row `position`: its first row and its size."""
+    size = SMALL if position < LARGE else LARGE
+    return position - position % size, size
 
 
 def _row_key(row):

@@ -52,9 +52,10 @@ def at_scale(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def window(monkeypatch):
-    """Keys read as many at a time, for the table's size, as at a million statements: 10,000 of
-    a million is 500 of 50,000 (a deep page reads its window by the index whatever its size)."""
-    monkeypatch.setattr(pagination, "WINDOW", 500)
+    """Keys read as many at a time, for the table's size, as at a million statements: 1,000 and
+    10,000 of a million are 50 and 500 of 50,000."""
+    monkeypatch.setattr(pagination, "SMALL", 50)
+    monkeypatch.setattr(pagination, "LARGE", 500)
 
 
 def plans(client, params: dict, again: bool = False) -> list[str]:

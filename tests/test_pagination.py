@@ -1,4 +1,4 @@
-"""Deep pages (from row 1000 on) are found by their keys first, and cached per dataset version:
+"""Pages are found by their keys first, read a window at a time and cached per dataset version:
 they must hold exactly the rows a plain OFFSET would, in the same order, and follow changes."""
 
 import factory
@@ -28,14 +28,15 @@ def slugs(client, **params) -> list[str]:
 
 
 @pytest.mark.parametrize("ordering", ["slug", "-publisher"])
-def test_a_deep_page_holds_the_rows_an_offset_would(client, many_sources, ordering):
+def test_a_page_holds_the_rows_an_offset_would(client, many_sources, ordering):
     ordered = list(m.Source.objects.order_by(ordering, "slug"))
     expected = [source.slug for source in ordered]
-    # Page 11 of 100 starts at row 1000 (deep); page 3 of 500 at row 1000 too; page 10 of 100
-    # is the last shallow one.
+    # Page 10 of 100 ends the first window of 1,000 keys; page 11 starts the second, page 3 of
+    # 500 too; page 2 of 700 spans both.
     assert slugs(client, ordering=ordering, page_size=100, page=10) == expected[900:1000]
     assert slugs(client, ordering=ordering, page_size=100, page=11) == expected[1000:1100]
     assert slugs(client, ordering=ordering, page_size=500, page=3) == expected[1000:1250]
+    assert slugs(client, ordering=ordering, page_size=700, page=2) == expected[700:1250]
     # Served again from the cached keys, the same rows.
     assert slugs(client, ordering=ordering, page_size=100, page=11) == expected[1000:1100]
 
@@ -43,8 +44,12 @@ def test_a_deep_page_holds_the_rows_an_offset_would(client, many_sources, orderi
 def test_a_page_across_two_windows_of_keys_holds_the_rows_an_offset_would(
     client, many_sources, monkeypatch
 ):
-    monkeypatch.setattr(pagination, "WINDOW", 300)  # keys read 300 at a time: 900, 1200, ...
+    # Keys read 100 at a time up to row 300, then 300 at a time: 300, 600, 900, 1200.
+    monkeypatch.setattr(pagination, "SMALL", 100)
+    monkeypatch.setattr(pagination, "LARGE", 300)
     expected = [source.slug for source in m.Source.objects.order_by("slug")]
+    assert slugs(client, ordering="slug", page_size=70, page=2) == expected[70:140]
+    assert slugs(client, ordering="slug", page_size=70, page=5) == expected[280:350]
     assert slugs(client, ordering="slug", page_size=70, page=18) == expected[1190:1250]
     assert slugs(client, ordering="slug", page_size=70, page=17) == expected[1120:1190]
     assert slugs(client, ordering="slug", page_size=250, page=5) == expected[1000:1250]
