@@ -41,15 +41,24 @@ class VersionedPaginator(Paginator):
         self.version = version
         self.read = read or (lambda queryset: queryset)  # models, or the view's plain values
 
+    @cached_property
+    def _pks(self):
+        """The list's keys in its order: what its count and its windows of keys are taken of."""
+        return self.object_list.values_list("pk", flat=True)
+
+    @cached_property
+    def _list(self) -> str:
+        """The list's SQL and the dataset version, digested: compiled once, without the joins
+        its rows need."""
+        sql, params = self._pks.query.sql_with_params()
+        return hashlib.sha256(repr((self.version, sql, params)).encode()).hexdigest()
+
     def _key(self, *parts) -> str:
-        sql, params = self.object_list.query.sql_with_params()
-        key = repr((self.version, sql, params, parts))
-        digest = hashlib.sha256(key.encode()).hexdigest()
-        return f"page:{digest}"
+        return f"page:{self._list}:{':'.join(map(str, parts))}"
 
     @cached_property
     def count(self) -> int:
-        return cache.get_or_set(self._key("count"), self.object_list.count, timeout=3600)
+        return cache.get_or_set(self._key("count"), self._pks.count, timeout=3600)
 
     def page(self, number):
         number = self.validate_number(number)
@@ -69,9 +78,7 @@ class VersionedPaginator(Paginator):
             start, size = _window(position)
             window = cache.get_or_set(
                 self._key("keys", start, size),
-                lambda start=start, size=size: list(
-                    self.object_list.values_list("pk", flat=True)[start : start + size]
-                ),
+                lambda start=start, size=size: list(self._pks[start : start + size]),
                 timeout=3600,
             )
             keys += window[position - start : top - start]
