@@ -208,8 +208,8 @@ def run(settings: Settings) -> tuple[list, dict]:
                    timeout=settings.export_limit + 60) as ref,
         ):  # fmt: skip
             workers = len(measure.workers(api.pid)), len(measure.workers(ref.pid))
-            facts["workers"] = (f"gunicorn.conf.py, {workers[0]} and {workers[1]} sync workers "
-                                "(API, reference)")  # fmt: skip
+            facts["workers"] = (f"gunicorn.conf.py, {workers[0]} and {workers[1]} workers "
+                                "(API, reference), threaded, one thread each")  # fmt: skip
             facts["paths"] = {case: path for case, path in chosen.paths.items()
                               if case != "first" or path != chosen.paths["list"]}  # fmt: skip
             facts["shape"] = {

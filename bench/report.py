@@ -18,11 +18,11 @@ loopback, with the same connections for the same time, sides alternating.
 
 - 1a, 1b, 2: responses per second, the URL the same throughout a run, as for a popular URL;
   p99 latency in the notes. A list keeps, per dataset version, its count and the keys of its
-  rows (10,000 at a time), so after the first request of a version its filters and search
-  are not run again: each page is read by its keys with its references, and its topics; the
-  reference runs its whole query every time. A detail's answer is kept per dataset version
-  (its ETag comes from its body), so figure 2 is one query for the version and the kept
-  answer.
+  rows (1,000 at a time near the start, 10,000 further on), so after the first request of a
+  version its filters and search are not run again: each page is read by its keys with its
+  references, and its topics; the reference runs its whole query every time. A detail's
+  answer is kept per dataset version (its ETag comes from its body), so figure 2 is one query
+  for the version and the kept answer.
 - 3: what a deep page costs against page 1 (cost = 1 / throughput). The deep pages are the
   4,000 pages around page 5,000 (3,000 to 6,999: on average, page 5,000's offset), each asked
   for once, so that a page kept in a cache does not pass for a cheap one. The API finds a
@@ -33,8 +33,8 @@ loopback, with the same connections for the same time, sides alternating.
   bytes but for CSV line ends: `\\n`, not `\\r\\n`), streamed by the reference app. The API
   exports statements by COPY too (`api/pgcopy.py`: the list's own query, each column the SQL
   twin of its serializer, the topics gathered in one pass, CSV line ends made CRLF as RFC 4180
-  asks). Memory: the
-  serving gunicorn worker's peak resident set (VmRSS every 20 ms, and VmHWM reset before).
+  asks). Memory: the serving gunicorn worker's peak resident set (VmRSS every 20 ms, and VmHWM
+  reset before).
   The API runs with `gunicorn.conf.py` as it is; only the reference's worker timeout is raised,
   so that the baseline is never cut short.
 - 5: 304 responses per second to `If-None-Match` with the list's ETag, over full responses per
