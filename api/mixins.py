@@ -100,9 +100,9 @@ class Collection(
         no change, no new answer. Lists carry it, so that revalidating one costs a single
         query."""
         request = self.request
-        self.version = dataset.key()
+        self.dataset_key = dataset.key()
         uri = request.build_absolute_uri()
-        key = f"{self.version} {dataset.RELEASE} {uri} {request.accepted_media_type}"
+        key = f"{self.dataset_key} {dataset.RELEASE} {uri} {request.accepted_media_type}"
         return f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
 
     def not_modified(self) -> HttpResponseNotModified | None:

@@ -34,11 +34,11 @@ def whole_number(request, name: str) -> int | None:
 
 
 class VersionedPaginator(Paginator):
-    """A paginator whose count and pages' keys are cached for a dataset version."""
+    """A paginator whose count and pages' keys are cached for a dataset version (its key)."""
 
-    def __init__(self, object_list, per_page, version: str, read=None):
+    def __init__(self, object_list, per_page, dataset_key: str, read=None):
         super().__init__(object_list, per_page)
-        self.version = version
+        self.dataset_key = dataset_key
         self.read = read or (lambda queryset: queryset)  # models, or the view's plain values
 
     @cached_property
@@ -48,10 +48,10 @@ class VersionedPaginator(Paginator):
 
     @cached_property
     def _list(self) -> str:
-        """The list's SQL and the dataset version, digested: compiled once, without the joins
-        its rows need."""
+        """The list's SQL and the dataset's key, digested: compiled once, without the joins its
+        rows need."""
         sql, params = self._pks.query.sql_with_params()
-        return hashlib.sha256(repr((self.version, sql, params)).encode()).hexdigest()
+        return hashlib.sha256(repr((self.dataset_key, sql, params)).encode()).hexdigest()
 
     def _key(self, *parts) -> str:
         return f"page:{self._list}:{':'.join(map(str, parts))}"
@@ -105,11 +105,11 @@ class Pagination(PageNumberPagination):
     invalid_page_message = "Page {page_number} does not exist: {message}"
 
     def django_paginator_class(self, queryset, page_size) -> VersionedPaginator:
-        # The view's dataset version (read once for its ETag), else the current one.
-        version = getattr(self.view, "version", None) or dataset.key()
+        # The view's dataset key (read once for its ETag), else the current one.
+        dataset_key = getattr(self.view, "dataset_key", None) or dataset.key()
         # A collection's list may read its rows its own way; its other pages (history) not.
         read = self.view.read if getattr(self.view, "action", None) == "list" else None
-        return VersionedPaginator(queryset, page_size, version, read)
+        return VersionedPaginator(queryset, page_size, dataset_key, read)
 
     def get_page_size(self, request):
         size = whole_number(request, self.page_size_query_param)
