@@ -140,8 +140,8 @@ class MeetingAdmin(ImmutableIdentifierMixin, SourcedAdmin):
 class PositionInline(admin.TabularInline):
     model = m.Position
     extra = 3
-    autocomplete_fields = ("participant", "sources")
-    fields = ("participant", "position", *GRADED_FIELDS)
+    autocomplete_fields = ("participant", "organisation", "sources")
+    fields = ("participant", "organisation", "position", *GRADED_FIELDS)
 
 
 @admin.register(m.Proposal)
@@ -151,16 +151,17 @@ class ProposalAdmin(ImmutableIdentifierMixin, SourcedAdmin):
     list_display = ("slug", "title", "meeting", "decision_rule", "outcome", "confidence")
     list_filter = ("outcome", "decision_rule", "topics", *GRADED)
     search_fields = ("slug", "title", "summary")
-    autocomplete_fields = ("meeting", "tabled_by", "topics", "sources")
+    autocomplete_fields = ("meeting", "tabled_by", "tabled_by_organisations", "topics", "sources")
     inlines = (PositionInline,)
 
 
 @admin.register(m.Position)
 class PositionAdmin(SourcedAdmin):
-    list_display = ("proposal", "participant", "position", "confidence")
+    list_display = ("proposal", "participant", "organisation", "position", "confidence")
     list_filter = ("position", *GRADED)
-    search_fields = ("proposal__slug", "proposal__title", "participant__code", "participant__name")
-    autocomplete_fields = ("proposal", "participant", "sources")
+    search_fields = ("proposal__slug", "proposal__title", "participant__code", "participant__name",
+                     "organisation__slug", "organisation__name")  # fmt: skip
+    autocomplete_fields = ("proposal", "participant", "organisation", "sources")
 
 
 @admin.register(m.Topic)

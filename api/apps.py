@@ -8,9 +8,10 @@ class ApiConfig(AppConfig):
     verbose_name = "KP Data"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_migrate
 
-        from .history import install
+        from .history import install, uninstall_for_migrate
 
         # The history triggers follow the tables: recreated after every migrate.
+        pre_migrate.connect(uninstall_for_migrate, sender=self)
         post_migrate.connect(install, sender=self)

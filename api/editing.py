@@ -119,7 +119,10 @@ class Editable:
 
     def check_identifier_is_new(self, data) -> None:
         """A deleted record's identifier is never given to another record."""
-        collection, key = history.COLLECTIONS[self.get_queryset().model]
+        model = self.get_queryset().model
+        if model not in history.COLLECTIONS:  # a stand: its id is given by the database
+            return
+        collection, key = history.COLLECTIONS[model]
         if (
             key in data
             and m.Change.objects.filter(collection=collection, record_id=str(data[key])).exists()
@@ -142,8 +145,7 @@ class Editable:
     )
     def history(self, request, *args, **kwargs):
         """Every version of the record, oldest first, its deletion included."""
-        collection, _ = history.COLLECTIONS[self.get_queryset().model]
-        changes = m.Change.objects.filter(collection=collection, record_id=self.record_id())
+        changes = history.changes_of(self.get_queryset().model, self.record_id())
         page = self.paginate_queryset(changes.order_by("id"))
         if not page:
             raise exceptions.NotFound("This record has no history: it never existed.")

@@ -10,6 +10,7 @@ import contextlib
 from dataclasses import dataclass
 
 from django.db import connections
+from django.db.models import Q
 
 from . import models as m
 
@@ -122,6 +123,21 @@ def install(using="default", **kwargs) -> None:
                 cursor.execute(statement)
 
 
+def uninstall_for_migrate(using="default", **kwargs) -> None:
+    """On SQLite, drop the triggers before migrating: SQLite alters a table by copying it, and a
+    trigger of another table that names it would refuse the copy. PostgreSQL keeps its triggers
+    (they follow the tables); `install` puts SQLite's back after the migration."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'kpdata_change_%'"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+
+
 def _statements(table: Tracked, vendor: str) -> list[str]:
     if vendor == "postgresql":
         return _postgresql(table)
@@ -212,6 +228,28 @@ def actor(name: str, using: str = "default"):
         # Cleared before the commit; a transaction that rolls back clears it anyway.
         if not connection.needs_rollback:
             cursor.execute("UPDATE api_actor SET name = '' WHERE id = 1")
+
+
+def changes_of(model, record_id: str):
+    """Every change of one record. A collection's are kept under its identifier; a part served
+    as a collection of its own (a stand, kept in its proposal's history) is found by its rows
+    and its links' rows."""
+    if model in COLLECTIONS:
+        collection, _ = COLLECTIONS[model]
+        return m.Change.objects.filter(collection=collection, record_id=record_id)
+    key = int(record_id)
+    rows = [(model._meta.db_table, "id")] + [
+        (field.remote_field.through._meta.db_table, field.m2m_column_name())
+        for field in model._meta.many_to_many
+    ]
+    found = Q()
+    for table, column in rows:
+        found |= Q(table=table) & (Q(**{f"old__{column}": key}) | Q(**{f"new__{column}": key}))
+    return m.Change.objects.filter(collection=COLLECTIONS[_parent_model(model)][0]).filter(found)
+
+
+def _parent_model(model):
+    return model._meta.get_field(PARENTS[model]).related_model
 
 
 def changed_fields(change: m.Change) -> list[str]:

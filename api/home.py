@@ -16,6 +16,7 @@ ABOUT = {
     "chairmanships": "Who chaired the KP each year, and the vice-chair",
     "meetings": "Every plenary and intersessional meeting since 2002",
     "proposals": "Decisions and proposals, with who backed and who blocked them",
+    "positions": "Every stand on a proposal, by participants and observers",
     "statements": "What was said, word for word, with a citation",
     "sources": "The public pages every fact comes from",
     "production": "Rough-diamond production per participant and year",

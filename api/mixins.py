@@ -28,6 +28,21 @@ RESPONSES = "responses"
 REMEMBERED_BYTES = 256 * 1024
 
 
+def request_etag(request, dataset_key: str) -> str:
+    """The ETag of an answer made from the data at `dataset_key`, by this code, to this request."""
+    uri = request.build_absolute_uri()
+    key = f"{dataset_key} {dataset.RELEASE} {uri} {request.accepted_media_type}"
+    return f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+
+
+def wants_bom(request) -> bool:
+    """`?bom=1` starts a CSV with a UTF-8 byte-order mark, for spreadsheets that need one."""
+    value = request.query_params.get("bom", "0").lower()
+    if value not in {"0", "1", "true", "false"}:
+        raise exceptions.ValidationError({"bom": ["Use 1 or 0."]})
+    return value in {"1", "true"}
+
+
 class OpenView(APIView):
     """A read-only view beside the collections (root, export, feed): no token read, and a
     method it does not have is a 405."""
@@ -99,11 +114,8 @@ class Collection(
         """An ETag from the dataset's key (`dataset.key`), the code's release and the request:
         no change, no new answer. Lists carry it, so that revalidating one costs a single
         query."""
-        request = self.request
         self.dataset_key = dataset.key()
-        uri = request.build_absolute_uri()
-        key = f"{self.dataset_key} {dataset.RELEASE} {uri} {request.accepted_media_type}"
-        return f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+        return request_etag(self.request, self.dataset_key)
 
     def not_modified(self) -> HttpResponseNotModified | None:
         """A 304 when the client's copy is current; checked before any work is done."""
@@ -150,11 +162,7 @@ class Collection(
                 yield from self.get_serializer(chunk, many=True).data
 
     def wants_bom(self) -> bool:
-        """`?bom=1` starts a CSV with a UTF-8 byte-order mark, for spreadsheets that need one."""
-        value = self.request.query_params.get("bom", "0").lower()
-        if value not in {"0", "1", "true", "false"}:
-            raise exceptions.ValidationError({"bom": ["Use 1 or 0."]})
-        return value in {"1", "true"}
+        return wants_bom(self.request)
 
     def initial(self, request, *args, **kwargs):
         if getattr(self, request.method.lower(), None) is None:

@@ -331,10 +331,14 @@ class Generator:
         self.count(str(model._meta.verbose_name_plural), len(ids))
         rng = self.rng(f"{model._meta.model_name}:sources")
         for field in model._meta.many_to_many:
+            if field.name not in LINKS:  # links the synthetic records leave empty
+                continue
             links = [
                 (pk, target)
                 for pk, (_, linked) in zip(ids, rows, strict=True)
-                for target in (self.cite(rng) if field.name == "sources" else linked[field.name])
+                for target in (
+                    self.cite(rng) if field.name == "sources" else linked.get(field.name, ())
+                )
             ]
             self.link(field, links)
         return list(zip(ids, [fields for fields, _ in rows], strict=True))

@@ -4,7 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 from rest_framework.urlpatterns import format_suffix_patterns
 
-from . import views
+from . import stand_views, views
 
 router = SimpleRouter()
 router.register("participants", views.ParticipantViewSet, basename="participant")
@@ -14,6 +14,7 @@ router.register("blocs", views.BlocViewSet, basename="bloc")
 router.register("chairmanships", views.ChairmanshipViewSet, basename="chairmanship")
 router.register("meetings", views.MeetingViewSet, basename="meeting")
 router.register("proposals", views.ProposalViewSet, basename="proposal")
+router.register("positions", views.PositionViewSet, basename="position")
 router.register("statements", views.StatementViewSet, basename="statement")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("production", views.ProductionViewSet, basename="production")
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", views.RootView.as_view(collections=collections), name="root"),
     path("export/", views.ExportView.as_view(), name="export"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
+    path("agreement/", stand_views.AgreementView.as_view(), name="agreement"),
     path(
         "production/chart.svg",
         views.ProductionViewSet.as_view({"get": "chart"}, renderer_classes=[views.SVGRenderer]),

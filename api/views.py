@@ -25,6 +25,7 @@ from .mixins import STREAMED, Collection, OpenView
 from .pagination import whole_number
 from .renderers import columns
 from .serializers import writes as w
+from .stand_views import POSITIONS, ActorRecord, BlocCohesion
 
 CODE = "[A-Za-z]{2}"
 SLUG = "[A-Za-z0-9-]{1,120}"
@@ -46,7 +47,7 @@ def with_sources(model):
     return model.objects.prefetch_related("sources")
 
 
-class ParticipantViewSet(Collection):
+class ParticipantViewSet(ActorRecord):
     """The states and regional organisation (the EU) that take part in the KP, and former ones."""
 
     queryset = m.Participant.objects.prefetch_related(
@@ -72,9 +73,10 @@ class ParticipantViewSet(Collection):
         return super().get_queryset().with_status()
 
 
-class OrganisationViewSet(Collection):
+class OrganisationViewSet(ActorRecord):
     """Observers, NGOs, industry bodies, media and agencies named in the record."""
 
+    actor_filter = "organisation"
     queryset = with_sources(m.Organisation)
     serializer_class = s.OrganisationSerializer
     write_serializer_class = w.OrganisationWriteSerializer
@@ -106,7 +108,7 @@ class PersonViewSet(Collection):
     lookup_value_regex = SLUG
 
 
-class BlocViewSet(Collection):
+class BlocViewSet(BlocCohesion):
     """Informal groups of participants, such as the Western bloc."""
 
     queryset = m.Bloc.objects.prefetch_related("members", "sources")
@@ -151,12 +153,13 @@ class ProposalViewSet(Collection):
 
     queryset = m.Proposal.objects.select_related("meeting").prefetch_related(
         "tabled_by",
+        "tabled_by_organisations",
         "topics",
         Prefetch(
             "positions",
-            m.Position.objects.select_related("participant")
+            m.Position.objects.select_related("participant", "organisation")
             .prefetch_related("sources")
-            .order_by("participant__code"),
+            .order_by(F("participant__code").asc(nulls_last=True), "organisation__slug"),
         ),
         "sources",
     )
@@ -167,6 +170,20 @@ class ProposalViewSet(Collection):
     search_fields = ("slug", "title", "summary")
     lookup_field = "slug"
     lookup_value_regex = SLUG
+
+
+class PositionViewSet(Collection):
+    """Each actor's stand on each proposal: participants' and observers' support, opposition or
+    abstention, as a source states it; ordered by proposal (as tabled), then actor."""
+
+    queryset = POSITIONS
+    serializer_class = s.PositionSerializer
+    write_serializer_class = w.StandWriteSerializer
+    filterset_class = filtersets.PositionFilterSet
+    ordering_fields = ("id", "position", "proposal__tabled_on", "proposal__slug")
+    lookup_value_regex = NUMBER
+    lookup_case = None
+    restore = None  # a deleted stand comes back with its proposal's restore, or is written anew
 
 
 class StatementViewSet(Collection):

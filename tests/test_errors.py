@@ -7,7 +7,8 @@ from api import models as m
 pytestmark = pytest.mark.django_db
 
 COLLECTIONS = ("participants", "organisations", "people", "blocs", "chairmanships", "meetings",
-               "proposals", "statements", "sources", "production", "trade")  # fmt: skip
+               "proposals", "positions", "statements", "sources", "production",
+               "trade")  # fmt: skip
 PROBLEM_KEYS = {"type", "title", "status", "detail"}
 
 

@@ -13,7 +13,8 @@ from api import models as m
 pytestmark = pytest.mark.django_db
 
 COLLECTIONS = ["participants", "organisations", "people", "blocs", "chairmanships", "meetings",
-               "proposals", "statements", "sources", "production", "trade"]  # fmt: skip
+               "proposals", "positions", "statements", "sources", "production",
+               "trade"]  # fmt: skip
 # What to ask the API for everything a collection holds: the ZIP leaves nothing out.
 EVERYTHING = {
     "participants": [{"status": "active,suspended,withdrawn"}],

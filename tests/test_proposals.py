@@ -303,9 +303,12 @@ def test_an_unknown_expand_is_a_400_naming_expand(client):
 
 def test_positions_say_who_backed_and_who_blocked_kasane(client):
     body = client.get(f"{LIST}{KASANE}/").json()
-    stances = {position["participant"]: position["position"] for position in body["positions"]}
+    stances = {
+        position["participant"] or position["organisation"]: position["position"]
+        for position in body["positions"]
+    }
     expected = {
-        row["participant"]: row["position"]
+        row["participant"] or row["organisation"]: row["position"]
         for row in rows("kp-positions.csv")
         if row["proposal"] == KASANE
     }
@@ -321,7 +324,8 @@ def test_positions_say_who_backed_and_who_blocked_kasane(client):
 def test_tally_counts_the_positions_of_every_proposal(client):
     counted: dict[str, Counter] = {}
     for row in rows("kp-positions.csv"):
-        counted.setdefault(row["proposal"], Counter())[row["position"]] += 1
+        if row["participant"]:  # observers' stands are listed, not tallied
+            counted.setdefault(row["proposal"], Counter())[row["position"]] += 1
     response = client.get(LIST, {"page_size": 1000, "fields": "slug,positions,tally"})
     for proposal in response.json()["results"]:
         expected = counted.get(proposal["slug"], Counter())
@@ -330,7 +334,9 @@ def test_tally_counts_the_positions_of_every_proposal(client):
             "oppose": expected["oppose"],
             "abstain": expected["abstain"],
         }, proposal["slug"]
-        served = Counter(position["position"] for position in proposal["positions"])
+        served = Counter(
+            position["position"] for position in proposal["positions"] if position["participant"]
+        )
         assert proposal["tally"] == {kind: served[kind] for kind in m.PositionKind.values}
     kinshasa = client.get(f"{LIST}2011-kinshasa-marange-agreement/", {"fields": "tally"})
     assert kinshasa.json()["tally"]["abstain"] == 1  # the United States abstained
@@ -359,9 +365,17 @@ def test_the_kasane_russia_agenda_item_is_served_in_full(client):
     (row,) = [row for row in rows("kp-proposals.csv") if row["slug"] == KASANE]
     positions = sorted(
         (row for row in rows("kp-positions.csv") if row["proposal"] == KASANE),
-        key=lambda position: position["participant"],
-    )
-    stances = Counter(position["position"] for position in positions)
+        key=lambda position: (
+            not position["participant"],
+            position["participant"],
+            position["organisation"],
+        ),
+    )  # participants by code, then observers by slug
+    stands = {
+        (stand.participant.code if stand.participant else stand.organisation.slug): stand.pk
+        for stand in proposal.positions.select_related("participant", "organisation")
+    }
+    stances = Counter(position["position"] for position in positions if position["participant"])
 
     response = client.get(f"{LIST}{KASANE}/")
 
@@ -376,12 +390,17 @@ def test_the_kasane_russia_agenda_item_is_served_in_full(client):
         "tabled_on": "2022-05-01",
         "tabled_on_precision": "month",
         "tabled_by": ["AU", "CA", "EU", "GB", "UA", "US"],
+        "tabled_by_organisations": [],
         "topics": ["definition-reform", "russia-ukraine"],
         "decision_rule": "consensus",
         "outcome": "no_consensus",
         "positions": [
             {
-                "participant": position["participant"],
+                "id": stands[position["participant"] or position["organisation"]],
+                "url": "http://testserver/api/v1/positions/"
+                f"{stands[position['participant'] or position['organisation']]}/",
+                "participant": position["participant"] or None,
+                "organisation": position["organisation"] or None,
                 "position": position["position"],
                 "note": position["note"],
                 "confidence": GRADES[position["confidence"]],

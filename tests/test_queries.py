@@ -67,7 +67,8 @@ COLLECTIONS = [
     ("/api/v1/blocs/", "members,sources", 3),
     ("/api/v1/chairmanships/", "chair,chair_person,vice_chair,sources", 2),
     ("/api/v1/meetings/", "host,chair,sources", 2),
-    ("/api/v1/proposals/", "meeting,tabled_by,sources", 6),
+    ("/api/v1/proposals/", "meeting,tabled_by,tabled_by_organisations,sources", 7),
+    ("/api/v1/positions/", "proposal,meeting,participant,organisation,sources", 3),
     ("/api/v1/statements/", "speaker,organisation,participant,meeting,proposal,source", 2),
     ("/api/v1/sources/", "", 1),
     ("/api/v1/production/", "participant,sources", 3),
@@ -136,7 +137,7 @@ DETAILS = [
     ("/api/v1/blocs/western-bloc/", 4),
     ("/api/v1/chairmanships/2011/", 3),
     ("/api/v1/meetings/2022-intersessional-kasane/", 3),
-    ("/api/v1/proposals/2022-kasane-russia-agenda-item/", 7),
+    ("/api/v1/proposals/2022-kasane-russia-agenda-item/", 8),
     ("/api/v1/sources/jckonline-editorial-article-kimberley-process-no-longer-works/", 2),
 ]
 

@@ -22,7 +22,8 @@ def test_who_backed_and_who_blocked_russia_on_the_agenda_at_kasane_2022(client):
     (proposal,) = body["results"]
     sides = {"support": set(), "oppose": set()}
     for position in proposal["positions"]:
-        sides[position["position"]].add(position["participant"])
+        if position["participant"]:  # observers' stands are listed too, and not tallied
+            sides[position["position"]].add(position["participant"])
         assert position["sources"]
     assert {"UA", "EU", "AU", "GB", "CA", "US"} <= sides["support"]
     assert sides["oppose"] >= {"RU", "BY", "ML", "CF", "KG"}
@@ -106,3 +107,33 @@ def test_the_plain_participant_list_shows_today(client):
     body = get(client, "/api/v1/participants/?fields=code,status")
     assert body["count"] == 60
     assert {row["status"] for row in body["results"]} == {"active"}  # CAR readmitted in 2024
+
+
+def test_south_africas_voting_record_with_its_abstentions(client):
+    body = get(client, "/api/v1/participants/ZA/record/")
+    assert set(body["counts"]) == {"support", "oppose", "abstain", "total"}
+    assert body["counts"]["total"] == len(body["stands"]) > 0
+    assert {stand["participant"] for stand in body["stands"]} == {"ZA"}
+
+
+def test_the_five_actors_most_often_on_the_side_of_the_united_states(client):
+    body = get(client, "/api/v1/agreement/?actors=US&ordering=-same,-n")
+    top = body["results"][:5]
+    assert [pair["b"] for pair in top][:2] == ["EU", "CA"]
+    assert all(pair["a"] == "US" and pair["n"] >= pair["same"] for pair in top)
+
+
+def test_the_civil_society_coalitions_stands_on_the_marange_decisions(client):
+    body = get(
+        client, "/api/v1/positions/?organisation=kp-civil-society-coalition&topic=marange-zimbabwe"
+    )
+    assert body["count"] >= 3
+    assert {row["organisation"] for row in body["results"]} == {"kp-civil-society-coalition"}
+
+
+def test_everyone_observers_included_who_opposed_the_2011_kinshasa_agreement(client):
+    body = get(
+        client, "/api/v1/positions/?proposal=2011-kinshasa-marange-agreement&position=oppose"
+    )
+    actors = {row["participant"] or row["organisation"] for row in body["results"]}
+    assert {"kp-civil-society-coalition", "global-witness"} <= actors

@@ -223,21 +223,29 @@ def test_proposals_and_positions_match_their_files():
         assert set(proposal.tabled_by.values_list("code", flat=True)) == set(
             filter(None, row["tabled_by"].split(";"))
         )
+        assert set(proposal.tabled_by_organisations.values_list("slug", flat=True)) == set(
+            row["tabled_by_organisations"].replace(";", " ").split()
+        )
         assert set(proposal.topics.values_list("slug", flat=True)) == set(row["topics"].split(";"))
         assert (proposal.decision_rule, proposal.outcome) == (row["decision_rule"], row["outcome"])
         assert (proposal.meeting is None) == (row["meeting"] == "")
         assert urls(proposal) == set(row["sources"].split())
     positions = rows("kp-positions.csv")
-    assert m.Position.objects.count() == len(positions) == 121
+    assert m.Position.objects.count() == len(positions) == 154
     for row in positions:
+        assert bool(row["participant"]) != bool(row["organisation"])
         position = m.Position.objects.get(
-            proposal__slug=row["proposal"], participant__code=row["participant"]
+            proposal__slug=row["proposal"],
+            participant__code=row["participant"] or None,
+            organisation__slug=row["organisation"] or None,
         )
         assert (position.position, position.note) == (row["position"], row["note"])
         assert position.confidence == GRADES[row["confidence"]]
         assert urls(position) == set(row["sources"].split())
     with_positions = m.Proposal.objects.filter(positions__isnull=False).distinct()
     assert with_positions.count() >= 8
+    observers = m.Position.objects.filter(organisation__isnull=False)
+    assert observers.count() == sum(1 for row in positions if row["organisation"]) == 33
 
 
 def test_statements_are_stored_word_for_word():
@@ -284,7 +292,7 @@ def test_the_western_bloc_has_the_members_the_seed_article_names():
 
 def test_statistics_match_their_file_with_world_totals_apart():
     expected = rows("kp-statistics.csv")
-    assert m.Production.objects.count() + m.Trade.objects.count() == len(expected) == 288
+    assert m.Production.objects.count() + m.Trade.objects.count() == len(expected) == 294
     for row in expected:
         code = row["participant"] or None
         if row["flow"] == "production":
@@ -311,7 +319,7 @@ def test_statistics_match_their_file_with_world_totals_apart():
 
 def test_every_statistics_report_is_kept_beside_its_figure():
     expected = rows("kp-statistics-reports.csv")
-    assert m.StatisticReport.objects.count() == len(expected) == 349
+    assert m.StatisticReport.objects.count() == len(expected) == 434
     for row in expected:
         model = m.Production if row["flow"] == "production" else m.Trade
         lookup = {"participant__code": row["iso2"] or None, "year": int(row["year"])}
@@ -325,6 +333,26 @@ def test_every_statistics_report_is_kept_beside_its_figure():
         )
         assert report.reported_as == row["participant"]
         assert report.note == row["note"]
+
+
+def test_sources_carry_the_title_publisher_and_date_their_file_gives():
+    expected = rows("kp-sources.csv")
+    assert len(expected) == 395
+    for row in expected:
+        source = m.Source.objects.get(url=row["url"])
+        if row["title"]:
+            assert source.title == row["title"]
+        if row["publisher"]:
+            assert source.publisher == row["publisher"]
+        if row["published_on"]:
+            assert source.published_on == day(row["published_on"])
+            assert source.published_on_precision == (row["published_on_precision"] or "day")
+    # Where no file gives a title or a date, none is made up.
+    jck = m.Source.objects.get(
+        url="https://www.jckonline.com/editorial-article/kimberley-process-no-longer-works/"
+    )
+    assert jck.published_on is None and jck.published_on_precision is None
+    assert m.Source.objects.filter(title="").count() > 100
 
 
 def test_no_record_without_a_source_or_a_confidence():

@@ -10,7 +10,8 @@ from api import models as m
 pytestmark = pytest.mark.django_db
 
 COLLECTIONS = ["participants", "organisations", "people", "blocs", "chairmanships", "meetings",
-               "proposals", "statements", "sources", "production", "trade"]  # fmt: skip
+               "proposals", "positions", "statements", "sources", "production",
+               "trade"]  # fmt: skip
 
 
 def test_the_root_links_every_collection_and_describes_the_dataset(client):

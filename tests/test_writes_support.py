@@ -346,8 +346,24 @@ CASES = [
         },
         put={"kind": "news", "author": "", "published_on": None, "published_on_precision": None},
         existing=JCK,
-        patch={"author": "Rob Bates"},
+        patch={"author": "Rob Bates, JCK"},
         identifier="slug",
+    ),
+    Case(
+        "positions",
+        new={
+            "proposal": RUSSIA_AGENDA,
+            "participant": None,
+            "organisation": "ipis",
+            "position": "support",
+            **GRADED,
+            "sources": [JCK],
+        },
+        put={"position": "abstain", "note": "Said it would not take a side."},
+        existing=lambda: (
+            m.Position.objects.get(proposal__slug=RUSSIA_AGENDA, participant__code="RU").pk
+        ),
+        patch={"note": "Russia's delegation said the item was political."},
     ),
     Case(
         "production",

@@ -2,6 +2,7 @@
 
 from .actors import BlocFilterSet, OrganisationFilterSet, ParticipantFilterSet, PersonFilterSet
 from .meetings import ChairmanshipFilterSet, MeetingFilterSet, ProposalFilterSet
+from .positions import PositionFilterSet
 from .statements import SourceFilterSet, StatementFilterSet
 from .statistics import ProductionFilterSet, TradeFilterSet
 
@@ -12,6 +13,7 @@ __all__ = [
     "OrganisationFilterSet",
     "ParticipantFilterSet",
     "PersonFilterSet",
+    "PositionFilterSet",
     "ProductionFilterSet",
     "ProposalFilterSet",
     "SourceFilterSet",

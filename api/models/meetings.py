@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from .actors import Participant, Person
+from .actors import Organisation, Participant, Person
 from .base import SourcedModel, Topic, precision_constraints, precision_field, slug_validator
 
 
@@ -164,6 +164,12 @@ class Proposal(SourcedModel):
         help_text="Participants that tabled it; empty when a chair acted alone or an observer "
         "proposed.",
     )
+    tabled_by_organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="tabled_proposals",
+        help_text="Observers (organisations) that tabled it; empty when none did.",
+    )
     topics = models.ManyToManyField(Topic, blank=True, related_name="proposals")
     decision_rule = models.CharField(
         max_length=17, choices=DecisionRule.choices, help_text="How the KP decided it."
@@ -181,23 +187,69 @@ class Proposal(SourcedModel):
 
 
 class Position(SourcedModel):
-    """A participant's stated support, opposition or abstention on a proposal: Popolo's Vote."""
+    """A stand on a proposal: Popolo's Vote, by a participant or an observer (organisation).
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="positions")
-    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="positions")
+    Exactly one of `participant` and `organisation` is set; a bloc's members are never assumed.
+    """
+
+    proposal = models.ForeignKey(
+        Proposal,
+        on_delete=models.CASCADE,
+        related_name="positions",
+        help_text="The proposal the stand is on.",
+    )
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="positions",
+        help_text="The participant that took the stand; null for an observer's stand.",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="positions",
+        help_text="The observer (organisation) that took the stand; null for a participant's.",
+    )
     position = models.CharField(
         max_length=7,
         choices=PositionKind.choices,
-        help_text="What the participant said it wanted, as a source states it.",
+        help_text="What the actor said it wanted, as a source states it: support, oppose or "
+        "abstain.",
     )
 
     class Meta:
-        ordering = ["proposal__slug", "participant__code"]
+        ordering = [
+            models.F("proposal__tabled_on").asc(nulls_last=True),
+            "proposal__slug",
+            models.F("participant__code").asc(nulls_last=True),
+            "organisation__slug",
+        ]
         constraints = [
             models.UniqueConstraint(
-                fields=["proposal", "participant"], name="one_position_per_participant"
-            )
+                fields=["proposal", "participant"],
+                condition=models.Q(participant__isnull=False),
+                name="one_position_per_participant",
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "organisation"],
+                condition=models.Q(organisation__isnull=False),
+                name="one_position_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(participant__isnull=True, organisation__isnull=False)
+                | models.Q(participant__isnull=False, organisation__isnull=True),
+                name="position_by_participant_or_organisation",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.participant.code} {self.position} {self.proposal.slug}"
+        return f"{self.actor} {self.position} {self.proposal.slug}"
+
+    @property
+    def actor(self) -> str:
+        """The actor's public identifier: a participant's code or an organisation's slug."""
+        return self.participant.code if self.participant_id else self.organisation.slug

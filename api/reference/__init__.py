@@ -12,10 +12,10 @@ from django.db import transaction
 
 from api import history
 
-from . import governance, statements, statistics
+from . import governance, pages, statements, statistics
 from .parsing import BadValue
 from .plan import Plan
-from .sync import unsourced, write
+from .sync import LOADER, unsourced, write
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -31,6 +31,7 @@ class ReferenceDataError(Exception):
 def plan(fixtures: Path = FIXTURES) -> Plan:
     """Read every file into a checked plan; its `errors` list what is wrong, one line each."""
     plan = Plan(fixtures)
+    pages.pages(plan, "reference/kp-sources.csv")
     governance.participants(plan, "reference/kp-participants.csv")
     governance.participants(plan, "reference/kp-former-participants.csv")
     governance.eu_members(plan, "reference/kp-eu-members.csv")
@@ -61,7 +62,7 @@ def load(fixtures: Path = FIXTURES) -> dict[str, Counter]:
     if checked.errors:
         raise ReferenceDataError(checked.errors)
     try:
-        with transaction.atomic(), history.actor("command:load_reference"):
+        with transaction.atomic(), history.actor(LOADER):
             return write(checked)
     except BadValue as error:
         raise ReferenceDataError([str(error)]) from error

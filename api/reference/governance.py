@@ -283,7 +283,7 @@ def _meeting(plan: Plan, labels: dict[str, str], label: str) -> Ref | None:
 
 def proposals(plan: Plan, filename: str, labels: dict[str, str]) -> None:
     columns = {"slug", "title", "summary", "meeting", "tabled_on", "tabled_on_precision"}
-    columns |= {"tabled_by", "topics", "decision_rule", "outcome"}
+    columns |= {"tabled_by", "tabled_by_organisations", "topics", "decision_rule", "outcome"}
     for row in plan.rows(filename, columns | GRADED | {"sources"}):
         with plan.checking(row):
             p.required(row, "slug", "title", "decision_rule", "outcome")
@@ -305,20 +305,35 @@ def proposals(plan: Plan, filename: str, labels: dict[str, str]) -> None:
                     for code in p.listed(row["tabled_by"])
                 ),
             )
+            record.link(
+                "tabled_by_organisations",
+                *(
+                    plan.ref(m.Organisation, slug, "tabled_by_organisations")
+                    for slug in p.listed(row["tabled_by_organisations"].replace(" ", ";"))
+                ),
+            )
             record.link("topics", *(plan.topic(slug) for slug in p.listed(row["topics"])))
             _cite(plan, record, row)
 
 
 def positions(plan: Plan, filename: str) -> None:
-    for row in plan.rows(filename, {"proposal", "participant", "position"} | GRADED | {"sources"}):
+    columns = {"proposal", "participant", "organisation", "position"} | GRADED | {"sources"}
+    for row in plan.rows(filename, columns):
         with plan.checking(row):
+            if bool(row["participant"]) == bool(row["organisation"]):
+                raise p.BadValue("give exactly one of participant and organisation")
             fields = {
                 "proposal_id": plan.ref(m.Proposal, row["proposal"], "proposal"),
-                "participant_id": plan.ref(m.Participant, row["participant"], "participant"),
+                "participant_id": plan.optional_ref(
+                    m.Participant, row["participant"], "participant"
+                ),
+                "organisation_id": plan.optional_ref(
+                    m.Organisation, row["organisation"], "organisation"
+                ),
                 "position": p.choice(row["position"], m.PositionKind, "position"),
                 **_graded(row),
             }
-            ident = (row["proposal"], row["participant"])
+            ident = (row["proposal"], row["participant"] or row["organisation"])
             _cite(plan, plan.add(m.Position, ident, fields, row.origin), row)
 
 

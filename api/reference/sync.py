@@ -26,12 +26,14 @@ ORDER: list[tuple[type[models.Model], tuple[str, ...]]] = [
     (m.Chairmanship, ("year",)),
     (m.Meeting, ("slug",)),
     (m.Proposal, ("slug",)),
-    (m.Position, ("proposal_id", "participant_id")),
+    (m.Position, ("proposal_id", "participant_id", "organisation_id")),
     (m.Statement, ("source_id", "text")),
     (m.Production, ("participant_id", "year")),
     (m.Trade, ("participant_id", "year", "flow")),
     (m.StatisticReport, ("production_id", "trade_id", "source_id")),
 ]
+
+LOADER = "command:load_reference"
 
 # Identifiers are immutable: a stored source keeps its slug even if the rule that made it changes.
 CREATE_ONLY = {"slug"}
@@ -59,7 +61,31 @@ def write(plan: Plan) -> dict[str, Counter]:
         pks[model], summary[model._meta.verbose_name_plural] = _sync(
             model, key, plan.records[model].values(), pks, edited
         )
+        if model in OWNERS:
+            summary[model._meta.verbose_name_plural]["removed"] = _prune(model, pks[model], edited)
     return summary
+
+
+def _prune(model, kept: dict[Hashable, int], edited) -> int:
+    """Delete the parts this loader wrote that the files no longer list (a status period whose
+    start a newer file gives by month), unless an editor changed the record they belong to."""
+    loaded = m.Change.objects.filter(
+        table=model._meta.db_table, action="insert", actor=LOADER
+    ).values_list("new", flat=True)
+    loaded_ids = {row["id"] for row in loaded}
+    stale = [
+        obj.pk
+        for obj in model.objects.filter(pk__in=loaded_ids - set(kept.values()))
+        if _owner_of_stored(model, obj) not in edited
+    ]
+    model.objects.filter(pk__in=stale).delete()
+    return len(stale)
+
+
+def _owner_of_stored(model, obj) -> tuple[str, str]:
+    collection, _ = OWNERS[model]
+    parent = getattr(obj, history.PARENTS[model])
+    return collection, str(getattr(parent, history.COLLECTIONS[type(parent)][1]))
 
 
 def _edited() -> set[tuple[str, str]]:

@@ -12,6 +12,7 @@ from .briefs import (
 )
 from .history import ChangeSerializer
 from .meetings import ChairmanshipSerializer, MeetingSerializer, ProposalSerializer
+from .positions import PositionSerializer
 from .statements import SourceSerializer, StatementListSerializer, StatementSerializer
 from .statistics import (
     ParticipantSummarySerializer,
@@ -36,6 +37,7 @@ __all__ = [
     "ParticipantSummarySerializer",
     "PersonBriefSerializer",
     "PersonSerializer",
+    "PositionSerializer",
     "ProductionSerializer",
     "ProposalBriefSerializer",
     "ProposalSerializer",

@@ -6,13 +6,15 @@ from rest_framework import serializers
 
 from api import models as m
 
-from .base import COMMON_FIELDS, Link, ShapedSerializer, code, ref, refs, slugs
+from .base import COMMON_FIELDS, Link, ShapedSerializer, ref, refs, slugs
 from .briefs import (
     MeetingBriefSerializer,
+    OrganisationBriefSerializer,
     ParticipantBriefSerializer,
     PersonBriefSerializer,
     SourceBriefSerializer,
 )
+from .positions import ProposalPositionSerializer
 
 SOURCES_HELP = "The public sources that back the record."
 
@@ -70,24 +72,18 @@ class MeetingSerializer(ShapedSerializer):
                   "communique_adopted", "sources", *COMMON_FIELDS)  # fmt: skip
 
 
-class PositionSerializer(serializers.ModelSerializer):
-    participant = code(help_text="The participant (code).")
-    sources = slugs()
-
-    class Meta:
-        model = m.Position
-        fields = ("participant", "position", "note", "confidence", "sources")
-
-
 class TallySerializer(serializers.Serializer):
-    """Positions counted by kind; derived from `positions`, never stored."""
+    """Participants' stands counted by kind; derived from `positions`, never stored. Observers'
+    stands are in `positions` but not counted here: observers take no part in the consensus."""
 
     support = serializers.IntegerField()
     oppose = serializers.IntegerField()
     abstain = serializers.IntegerField()
 
     def to_representation(self, proposal) -> dict[str, int]:
-        counted = Counter(position.position for position in proposal.positions.all())
+        counted = Counter(
+            position.position for position in proposal.positions.all() if position.participant_id
+        )
         return {kind: counted[kind] for kind in m.PositionKind.values}
 
 
@@ -104,16 +100,26 @@ class ProposalSerializer(ShapedSerializer):
         ParticipantBriefSerializer, slug_field="code", help_text="Participants that tabled it."
     )
     topics = slugs(help_text="What it is about.")
-    positions = PositionSerializer(many=True, read_only=True)
+    tabled_by_organisations = refs(
+        OrganisationBriefSerializer, help_text="Observers (organisation slugs) that tabled it."
+    )
+    positions = ProposalPositionSerializer(
+        many=True,
+        read_only=True,
+        help_text="Each actor's stand, the same records as /positions/ (participants by code, "
+        "observers by organisation slug).",
+    )
     tally = TallySerializer(
         source="*",
         read_only=True,
-        help_text="Positions counted by kind; derived from `positions`, never stored.",
+        help_text="Participants' stands counted by kind; derived from `positions`, never "
+        "stored. Observers' stands are listed in `positions` but not counted here.",
     )
     sources = refs(SourceBriefSerializer, help_text=SOURCES_HELP)
 
     class Meta:
         model = m.Proposal
         fields = ("slug", "url", "title", "summary", "meeting", "tabled_on", "tabled_on_precision",
-                  "tabled_by", "topics", "decision_rule", "outcome", "positions", "tally",
+                  "tabled_by", "tabled_by_organisations", "topics", "decision_rule", "outcome",
+                  "positions", "tally",
                   "sources", *COMMON_FIELDS)  # fmt: skip

@@ -125,6 +125,9 @@ class WriteSerializer(ModelRules, serializers.ModelSerializer):
 
     identifier: str | None = "slug"
     nested: dict[str, str] = {}  # field name -> the child's foreign key to the record
+    # field name -> the fields that identify a child within its record: a row given again with
+    # the same identity is changed in place (its identifier kept), not deleted and re-created.
+    nested_keys: dict[str, tuple[str, ...]] = {}
 
     def validate(self, attrs):
         identifier, instance = self.identifier, self.instance
@@ -145,25 +148,62 @@ class WriteSerializer(ModelRules, serializers.ModelSerializer):
 
     @transaction.atomic
     def update(self, instance, validated_data):
+        """Change what differs and nothing else: a save that alters nothing is no change."""
         children = {
             name: validated_data.pop(name) for name in self.nested if name in validated_data
         }
-        record = super().update(instance, validated_data)
-        self._write_children(record, children)
-        if children:
-            record.save(update_fields=["updated_at"])  # the record changed with its rows
-        return record
+        linked = _many(self.Meta.model) & set(validated_data)
+        many = {name: validated_data.pop(name) for name in linked}
+        _update_in_place(instance, validated_data, many)
+        self._write_children(instance, children)
+        if any(name not in self.nested_keys for name in children):
+            # Parts without an identity of their own were re-written: the record changed with
+            # them. Stands keep their own `updated_at`, so their proposal's stays as it was.
+            instance.save(update_fields=["updated_at"])
+        return instance
 
     def _write_children(self, record, children: dict) -> None:
         for name, rows in children.items():
             link = self.nested[name]
             related = getattr(record, name)
-            related.all().delete()
+            keys = self.nested_keys.get(name)
+            stored = {_key(child, keys): child for child in related.all()} if keys else {}
+            if not keys:
+                related.all().delete()
             for row in rows:
                 row = dict(row)
                 row_sources = row.pop("sources", [])
-                child = related.model.objects.create(**{link: record}, **row)
-                child.sources.set(row_sources)
+                child = stored.pop(_key(row, keys), None) if keys else None
+                if child is None:
+                    child = related.model.objects.create(**{link: record}, **row)
+                    child.sources.set(row_sources)
+                else:
+                    _update_in_place(child, row, {"sources": row_sources})
+            for child in stored.values():  # stands the new list leaves out
+                child.delete()
+
+
+def _key(row, keys) -> tuple:
+    """A child row's identity within its record (a stand's actor), from a model or a dict."""
+    values = (row.get(key) if isinstance(row, dict) else getattr(row, key) for key in keys)
+    return tuple(getattr(value, "pk", value) for value in values)
+
+
+def _update_in_place(record, values: dict, many: dict) -> None:
+    """Set the fields and links that differ; save (moving `updated_at`) only if any did."""
+    differing = [name for name, value in values.items() if getattr(record, name) != value]
+    relinked = {
+        name: targets
+        for name, targets in many.items()
+        if {target.pk for target in targets}
+        != set(getattr(record, name).values_list("pk", flat=True))
+    }
+    for name in differing:
+        setattr(record, name, values[name])
+    if differing or relinked:
+        record.save()
+    for name, targets in relinked.items():
+        getattr(record, name).set(targets)
 
 
 class StatusPeriodWriteSerializer(RowSerializer):
@@ -257,20 +297,56 @@ class MeetingWriteSerializer(WriteSerializer):
 
 
 class PositionWriteSerializer(RowSerializer):
-    participant = code()
+    """A stand inside its proposal: a participant's or an observer's, exactly one of the two."""
+
+    participant = code(allow_null=True, required=False)
+    organisation = Identifier(m.Organisation, allow_null=True, required=False)
     sources = sources()
 
     class Meta:
         model = m.Position
-        fields = ("participant", "position", *GRADED, "sources")
+        fields = ("participant", "organisation", "position", *GRADED, "sources")
+
+    def validate(self, attrs):
+        _one_actor(attrs)
+        return super().validate(attrs)
+
+
+def _one_actor(attrs, instance=None) -> None:
+    participant = attrs.get("participant", getattr(instance, "participant", None))
+    organisation = attrs.get("organisation", getattr(instance, "organisation", None))
+    if (participant is None) == (organisation is None):
+        message = "Give exactly one of participant (a code) and organisation (a slug)."
+        raise serializers.ValidationError({"participant": [message], "organisation": [message]})
+
+
+class StandWriteSerializer(WriteSerializer):
+    """A stand written on its own, in /positions/: its proposal, its actor and what it was."""
+
+    identifier = None
+    proposal = Identifier(m.Proposal, help_text="The proposal (slug).")
+    participant = code(allow_null=True, required=False)
+    organisation = Identifier(m.Organisation, allow_null=True, required=False)
+    sources = sources()
+
+    class Meta:
+        model = m.Position
+        fields = ("proposal", "participant", "organisation", "position", *GRADED, "sources")
+
+    def validate(self, attrs):
+        _one_actor(attrs, self.instance)
+        return super().validate(attrs)
 
 
 class ProposalWriteSerializer(WriteSerializer):
-    """A proposal and its positions, written whole or not at all."""
+    """A proposal and its stands, written whole or not at all; a stand given again for the same
+    actor is changed in place and keeps its identifier."""
 
     nested = {"positions": "proposal"}
+    nested_keys = {"positions": ("participant", "organisation")}
     meeting = Identifier(m.Meeting, allow_null=True, required=False)
     tabled_by = code(many=True, required=False)
+    tabled_by_organisations = Identifier(m.Organisation, many=True, required=False)
     topics = TopicsField(required=False)
     positions = PositionWriteSerializer(many=True, required=False)
     sources = sources()
@@ -278,13 +354,13 @@ class ProposalWriteSerializer(WriteSerializer):
     class Meta:
         model = m.Proposal
         fields = ("slug", "title", "summary", "meeting", "tabled_on", "tabled_on_precision",
-                  "tabled_by", "topics", "decision_rule", "outcome", "positions", *GRADED,
-                  "sources")  # fmt: skip
+                  "tabled_by", "tabled_by_organisations", "topics", "decision_rule", "outcome",
+                  "positions", *GRADED, "sources")  # fmt: skip
 
     def validate_positions(self, rows):
-        codes = [row["participant"].code for row in rows]
-        if len(codes) != len(set(codes)):
-            raise serializers.ValidationError("One position per participant.")
+        actors = [_key(row, ("participant", "organisation")) for row in rows]
+        if len(actors) != len(set(actors)):
+            raise serializers.ValidationError("One stand per participant or organisation.")
         return rows
 
 

@@ -31,11 +31,15 @@ class Command(BaseCommand):
             raise CommandError(f"{len(error.lines)} error(s); nothing was changed.") from None
         created = sum(counts["created"] for counts in summary.values())
         updated = sum(counts["updated"] for counts in summary.values())
+        removed = sum(counts.pop("removed", 0) for counts in summary.values())
         total = sum(counts.total() for counts in summary.values())
         details = ", ".join(f"{counts.total()} {name}" for name, counts in summary.items())
         self.stdout.write(f"Reference dataset: {total} records ({details}).")
         kept = sum(counts["kept as edited"] for counts in summary.values())
         edited = f", {kept} kept as editors left them" if kept else ""
+        gone = f", {removed} removed (no longer in the files)" if removed else ""
         self.stdout.write(
-            self.style.SUCCESS(f"{created} created, {updated} updated{edited}, the rest unchanged.")
+            self.style.SUCCESS(
+                f"{created} created, {updated} updated{gone}{edited}, the rest unchanged."
+            )
         )
