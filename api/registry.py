@@ -1,0 +1,157 @@
+"""The collections of the API: each one's model, path, identifier and parts, in one table.
+
+The router, the history, the reference loader, the front page, the dataset's version, the export
+and the tests read this table; a new collection is one entry here (with its model, serializer,
+filterset and `<Model>ViewSet`). It imports models only, so that anything may import it.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from . import models as m
+
+
+@dataclass(frozen=True)
+class Part:
+    """Rows that belong to a record of a collection: their changes are that record's.
+
+    In the reference files a part's identifier starts with its record's (a status period's with
+    the participant's code), unless the part belongs to several collections.
+    """
+
+    model: type[models.Model]
+    name: str  # the part's name in the history: `status_history`, `positions`
+    parent: str  # the field that points to the record
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A collection of the API."""
+
+    model: type[models.Model]
+    prefix: str  # its path under /api/v1/, and its name in the history and the export
+    basename: str  # the router's: URL names are v1:<basename>-list and v1:<basename>-detail
+    key: str  # the field that identifies a record: code, slug, year or id
+    about: str  # one line on the front page
+    parts: tuple[Part, ...] = ()
+
+    @property
+    def viewset_name(self) -> str:
+        """The name of its ViewSet in `api.views`, by convention."""
+        return f"{self.model.__name__}ViewSet"
+
+
+COLLECTIONS = (
+    Collection(
+        model=m.Participant,
+        prefix="participants",
+        basename="participant",
+        key="code",
+        about="States and the EU that take part, with suspensions over time",
+        parts=(
+            Part(m.StatusPeriod, "status_history", parent="participant"),
+            Part(m.RepresentedState, "represents", parent="participant"),
+        ),
+    ),
+    Collection(
+        model=m.Organisation,
+        prefix="organisations",
+        basename="organisation",
+        key="slug",
+        about="Observers, NGOs, industry bodies, media and agencies",
+    ),
+    Collection(
+        model=m.Person,
+        prefix="people",
+        basename="person",
+        key="slug",
+        about="Chairs, delegates, researchers and journalists, with their roles",
+        parts=(Part(m.Affiliation, "affiliations", parent="person"),),
+    ),
+    Collection(
+        model=m.Bloc,
+        prefix="blocs",
+        basename="bloc",
+        key="slug",
+        about="Informal groups of participants",
+    ),
+    Collection(
+        model=m.Chairmanship,
+        prefix="chairmanships",
+        basename="chairmanship",
+        key="year",
+        about="Who chaired the KP each year, and the vice-chair",
+    ),
+    Collection(
+        model=m.Meeting,
+        prefix="meetings",
+        basename="meeting",
+        key="slug",
+        about="Every plenary and intersessional meeting since 2002",
+    ),
+    Collection(
+        model=m.Proposal,
+        prefix="proposals",
+        basename="proposal",
+        key="slug",
+        about="Decisions and proposals, with who backed and who blocked them",
+        parts=(Part(m.Position, "positions", parent="proposal"),),
+    ),
+    Collection(
+        model=m.Statement,
+        prefix="statements",
+        basename="statement",
+        key="id",
+        about="What was said, word for word, with a citation",
+    ),
+    Collection(
+        model=m.Source,
+        prefix="sources",
+        basename="source",
+        key="slug",
+        about="The public pages every fact comes from",
+    ),
+    Collection(
+        model=m.Production,
+        prefix="production",
+        basename="production",
+        key="id",
+        about="Rough-diamond production per participant and year",
+        parts=(Part(m.StatisticReport, "reports", parent="production"),),
+    ),
+    Collection(
+        model=m.Trade,
+        prefix="trade",
+        basename="trade",
+        key="id",
+        about="Rough-diamond imports and exports per participant and year",
+        parts=(Part(m.StatisticReport, "reports", parent="trade"),),
+    ),
+)
+
+BY_MODEL = {collection.model: collection for collection in COLLECTIONS}
+BY_PREFIX = {collection.prefix: collection for collection in COLLECTIONS}
+
+
+def owners(part_model: type[models.Model]) -> list[tuple[Collection, Part]]:
+    """The collections a part's rows belong to, each with the part's declaration there."""
+    return [(c, part) for c in COLLECTIONS for part in c.parts if part.model is part_model]
+
+
+def part_models() -> tuple[type[models.Model], ...]:
+    """Every part's model once, a part of several collections after the last of them."""
+    return _once(part.model for collection in COLLECTIONS for part in collection.parts)
+
+
+def served_models() -> tuple[type[models.Model], ...]:
+    """Every model whose rows the API serves: each collection's, then its parts' (a part of
+    several collections after the last of them)."""
+    return _once(
+        model for c in COLLECTIONS for model in (c.model, *(part.model for part in c.parts))
+    )
+
+
+def _once(found) -> tuple:
+    """Each item once, where it last stands."""
+    return tuple(reversed(dict.fromkeys(reversed(list(found)))))
