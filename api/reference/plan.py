@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from api.models import Confidence, Source, SourceKind, Topic
 from api.models.base import slug_validator
 
+from . import parsing
 from .parsing import BadValue, Row, read_rows
 
 
@@ -121,6 +122,19 @@ class Plan:
                     record.fields[name] = value
             refs.append(Ref(Source, url))
         return refs
+
+    def cited_source(self, row: Row, **about: str) -> Ref:
+        """The one source a row cites (`source_url`), with its publisher and publication day,
+        and whatever else the row says about it (`about`: title, author)."""
+        published_on, precision = parsing.published_date(row["published_on"], "published_on")
+        (source,) = self.sources(
+            parsing.urls(row["source_url"], "source_url"),
+            publisher=row["publisher"],
+            published_on=published_on,
+            published_on_precision=precision,
+            **about,
+        )
+        return source
 
     def finish_sources(self, host_kinds: dict[str, str]) -> None:
         """Give every source its slug and kind, which follow from its URL and title alone."""
