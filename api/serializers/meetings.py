@@ -11,10 +11,8 @@ from .briefs import (
     MeetingBriefSerializer,
     ParticipantBriefSerializer,
     PersonBriefSerializer,
-    SourceBriefSerializer,
+    cited_sources,
 )
-
-SOURCES_HELP = "The public sources that back the record."
 
 
 class ChairmanshipSerializer(ShapedSerializer):
@@ -38,7 +36,7 @@ class ChairmanshipSerializer(ShapedSerializer):
         slug_field="code",
         help_text="The vice-chair (code), or null.",
     )
-    sources = refs(SourceBriefSerializer, help_text=SOURCES_HELP)
+    sources = cited_sources()
 
     class Meta:
         model = m.Chairmanship
@@ -61,7 +59,7 @@ class MeetingSerializer(ShapedSerializer):
         allow_null=True,
         help_text="The participant that chaired the KP that year (code); null if none did.",
     )
-    sources = refs(SourceBriefSerializer, help_text=SOURCES_HELP)
+    sources = cited_sources()
 
     class Meta:
         model = m.Meeting
@@ -110,7 +108,7 @@ class ProposalSerializer(ShapedSerializer):
         read_only=True,
         help_text="Positions counted by kind; derived from `positions`, never stored.",
     )
-    sources = refs(SourceBriefSerializer, help_text=SOURCES_HELP)
+    sources = cited_sources()
 
     class Meta:
         model = m.Proposal
