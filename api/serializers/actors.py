@@ -7,8 +7,8 @@ from api import models as m
 from .base import COMMON_FIELDS, Link, ShapedSerializer, code, refs, slug, slugs
 from .briefs import (
     BlocBriefSerializer,
-    ParticipantBriefSerializer,
     cited_sources,
+    participant_refs,
 )
 
 
@@ -102,11 +102,7 @@ class BlocSerializer(ShapedSerializer):
     """An informal group of participants."""
 
     url = Link(view_name="v1:bloc-detail", lookup_field="slug")
-    members = refs(
-        ParticipantBriefSerializer,
-        slug_field="code",
-        help_text="Members as sources name them (codes); none is assumed.",
-    )
+    members = participant_refs(help_text="Members as sources name them (codes); none is assumed.")
     sources = cited_sources()
 
     class Meta:

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from api import models as m
 from api import registry
 
-from .base import Link, refs
+from .base import Link, ref, refs
 
 
 def brief(model, *fields: str, link: str = "url", doc: str | None = None) -> type:
@@ -40,3 +40,13 @@ SourceBriefSerializer = brief(
 def cited_sources():
     """A record's `sources`: the slugs of the sources behind it, or with `?expand=` their briefs."""
     return refs(SourceBriefSerializer, help_text="The public sources that back the record.")
+
+
+def participant_ref(**kwargs):
+    """A reference to a participant: its code, or with `?expand=` its brief form."""
+    return ref(ParticipantBriefSerializer, slug_field="code", **kwargs)
+
+
+def participant_refs(**kwargs):
+    """References to participants: their codes, or with `?expand=` their brief forms."""
+    return refs(ParticipantBriefSerializer, slug_field="code", **kwargs)

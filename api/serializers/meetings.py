@@ -6,12 +6,13 @@ from rest_framework import serializers
 
 from api import models as m
 
-from .base import COMMON_FIELDS, Link, ShapedSerializer, code, ref, refs, slugs
+from .base import COMMON_FIELDS, Link, ShapedSerializer, code, ref, slugs
 from .briefs import (
     MeetingBriefSerializer,
-    ParticipantBriefSerializer,
     PersonBriefSerializer,
     cited_sources,
+    participant_ref,
+    participant_refs,
 )
 
 
@@ -19,10 +20,8 @@ class ChairmanshipSerializer(ShapedSerializer):
     """Who chaired the KP in a year, and who was vice-chair."""
 
     url = Link(view_name="v1:chairmanship-detail", lookup_field="year")
-    chair = ref(
-        ParticipantBriefSerializer,
+    chair = participant_ref(
         allow_null=True,
-        slug_field="code",
         help_text="The participant that chaired (code); null when the year had none.",
     )
     chair_person = ref(
@@ -30,12 +29,7 @@ class ChairmanshipSerializer(ShapedSerializer):
         allow_null=True,
         help_text="The person who chaired (slug); null when sources do not settle who.",
     )
-    vice_chair = ref(
-        ParticipantBriefSerializer,
-        allow_null=True,
-        slug_field="code",
-        help_text="The vice-chair (code), or null.",
-    )
+    vice_chair = participant_ref(allow_null=True, help_text="The vice-chair (code), or null.")
     sources = cited_sources()
 
     class Meta:
@@ -47,15 +41,11 @@ class MeetingSerializer(ShapedSerializer):
     """A KP meeting: plenary, intersessional, extraordinary, ministerial or other."""
 
     url = Link(view_name="v1:meeting-detail", lookup_field="slug")
-    host = ref(
-        ParticipantBriefSerializer,
-        slug_field="code",
+    host = participant_ref(
         allow_null=True,
         help_text="The participant that hosted it (code); null for a virtual meeting.",
     )
-    chair = ref(
-        ParticipantBriefSerializer,
-        slug_field="code",
+    chair = participant_ref(
         allow_null=True,
         help_text="The participant that chaired the KP that year (code); null if none did.",
     )
@@ -98,9 +88,7 @@ class ProposalSerializer(ShapedSerializer):
         allow_null=True,
         help_text="The meeting it was tabled at (slug), or null.",
     )
-    tabled_by = refs(
-        ParticipantBriefSerializer, slug_field="code", help_text="Participants that tabled it."
-    )
+    tabled_by = participant_refs(help_text="Participants that tabled it.")
     topics = slugs(help_text="What it is about.")
     positions = PositionSerializer(many=True, read_only=True)
     tally = TallySerializer(

@@ -9,10 +9,10 @@ from .base import COMMON_FIELDS, Link, ShapedSerializer, ref, slugs
 from .briefs import (
     MeetingBriefSerializer,
     OrganisationBriefSerializer,
-    ParticipantBriefSerializer,
     PersonBriefSerializer,
     ProposalBriefSerializer,
     SourceBriefSerializer,
+    participant_ref,
 )
 
 
@@ -63,11 +63,8 @@ class StatementSerializer(ShapedSerializer):
         allow_null=True,
         help_text="The speaker's organisation then (slug), or null.",
     )
-    participant = ref(
-        ParticipantBriefSerializer,
-        allow_null=True,
-        slug_field="code",
-        help_text="The participant the speaker spoke for (code), or null.",
+    participant = participant_ref(
+        allow_null=True, help_text="The participant the speaker spoke for (code), or null."
     )
     meeting = ref(
         MeetingBriefSerializer,

@@ -4,8 +4,8 @@ from rest_framework import serializers
 
 from api import models as m
 
-from .base import COMMON_FIELDS, Link, ShapedSerializer, ref, slug
-from .briefs import ParticipantBriefSerializer, cited_sources
+from .base import COMMON_FIELDS, Link, ShapedSerializer, slug
+from .briefs import cited_sources, participant_ref
 
 
 class StatisticReportSerializer(serializers.ModelSerializer):
@@ -21,10 +21,8 @@ class ProductionSerializer(ShapedSerializer):
     """Rough-diamond production of a participant (or, participant null, the world) in a year."""
 
     url = Link(view_name="v1:production-detail")
-    participant = ref(
-        ParticipantBriefSerializer,
+    participant = participant_ref(
         allow_null=True,
-        slug_field="code",
         help_text="The participant (code); null for the KP's published world total.",
     )
     reports = StatisticReportSerializer(
@@ -81,12 +79,19 @@ class YearSummarySerializer(serializers.Serializer):
     participants = serializers.IntegerField(help_text="How many participants are listed.")
 
 
-class TradeYearSummarySerializer(YearSummarySerializer):
+class PerFlow(serializers.Serializer):
     flow = serializers.ChoiceField(choices=m.TradeFlow.choices)
 
     def get_fields(self):
+        # Trade's totals are per flow: `flow` follows what they are totals of (year, participant).
         fields = super().get_fields()
-        return {"year": fields.pop("year"), "flow": fields.pop("flow"), **fields}
+        flow = fields.pop("flow")
+        (first, field), *rest = fields.items()
+        return {first: field, "flow": flow, **dict(rest)}
+
+
+class TradeYearSummarySerializer(PerFlow, YearSummarySerializer):
+    pass
 
 
 class ParticipantSummarySerializer(serializers.Serializer):
@@ -101,9 +106,5 @@ class ParticipantSummarySerializer(serializers.Serializer):
     years = serializers.IntegerField(help_text="How many years the totals cover.")
 
 
-class TradeParticipantSummarySerializer(ParticipantSummarySerializer):
-    flow = serializers.ChoiceField(choices=m.TradeFlow.choices)
-
-    def get_fields(self):
-        fields = super().get_fields()
-        return {"participant": fields.pop("participant"), "flow": fields.pop("flow"), **fields}
+class TradeParticipantSummarySerializer(PerFlow, ParticipantSummarySerializer):
+    pass
