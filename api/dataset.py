@@ -9,11 +9,10 @@ from django.db import connections, router
 from django.utils.dateparse import parse_datetime
 
 from . import models as m
+from . import registry
 
 # Every model whose rows the API serves; each one's latest change is part of the version.
-MODELS = (m.Participant, m.StatusPeriod, m.RepresentedState, m.Organisation, m.Person,
-          m.Affiliation, m.Bloc, m.Chairmanship, m.Meeting, m.Proposal, m.Position,
-          m.Statement, m.Source, m.Production, m.Trade, m.StatisticReport)  # fmt: skip
+MODELS = registry.served_models()
 
 
 def _release() -> str:

@@ -2,45 +2,22 @@
 history kept for everything (see api/history.py)."""
 
 import contextlib
-import hashlib
 
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import ProtectedError
-from django.utils.http import parse_etags, quote_etag
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from . import history
+from . import history, registry
 from . import models as m
+from .conditional import check_if_match, content_etag
 from .pagination import Pagination
+from .problems import Conflict
 from .renderers import JSONRenderer
-from .restore import restore_last_deletion
 from .serializers.history import ChangeSerializer
-
-WRITES = {"create", "update", "partial_update", "destroy", "restore"}
-
-
-class PreconditionRequired(exceptions.APIException):
-    status_code = status.HTTP_428_PRECONDITION_REQUIRED
-    default_detail = "Send If-Match with the record's current ETag: nothing is overwritten blindly."
-
-
-class PreconditionFailed(exceptions.APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The record changed since you read it: fetch it again, then retry."
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The change conflicts with the record."
-
-
-def etag(data) -> str:
-    """The ETag a GET of this representation carries (Django's, from the JSON bytes)."""
-    content = JSONRenderer().render(data)
-    return quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
+from .undelete import restore_last_deletion
 
 
 class Editable:
@@ -74,19 +51,15 @@ class Editable:
         if connection.vendor == "postgresql":  # SQLite's write transactions already take a lock
             type(record).objects.select_for_update().filter(pk=record.pk).exists()
             record = self.get_object()  # read again now that no one else can change it
-        given = self.request.headers.get("If-Match")
-        if not given:
-            raise PreconditionRequired()
-        current = etag(self.serializer_class(record, context=self.get_serializer_context()).data)
-        if "*" not in given and current not in parse_etags(given):
-            raise PreconditionFailed()
+        current = self.serializer_class(record, context=self.get_serializer_context()).data
+        check_if_match(self.request, content_etag(current))
         return record
 
     def written(self, record, status_code: int) -> Response:
         """The record as a GET now returns it, with the ETag for the next If-Match."""
         fresh = self.get_queryset().get(pk=record.pk)
         data = self.serializer_class(fresh, context=self.get_serializer_context()).data
-        headers = {"ETag": etag(data)}
+        headers = {"ETag": content_etag(data)}
         if status_code == status.HTTP_201_CREATED:
             # A source's `url` is the page it names; its address here is `api_url`.
             headers["Location"] = str(data.get("api_url") or data["url"])  # plain str, for WSGI
@@ -119,22 +92,16 @@ class Editable:
 
     def check_identifier_is_new(self, data) -> None:
         """A deleted record's identifier is never given to another record."""
-        model = self.get_queryset().model
-        if model not in history.COLLECTIONS:  # a stand: its id is given by the database
-            return
-        collection, key = history.COLLECTIONS[model]
-        if (
-            key in data
-            and m.Change.objects.filter(collection=collection, record_id=str(data[key])).exists()
-        ):
+        collection = self.collection()
+        key = collection.key
+        changes = m.Change.objects.filter(collection=collection.prefix)
+        if key in data and changes.filter(record_id=str(data[key])).exists():
             raise Conflict(
                 f"The {key} {data[key]} belonged to a deleted record: restore it from its history."
             )
 
-    def record_id(self) -> str:
-        key = self.lookup_url_kwarg or self.lookup_field
-        value = self.kwargs[key]
-        return getattr(value, self.lookup_case)() if self.lookup_case else value
+    def collection(self) -> registry.Collection:
+        return registry.BY_MODEL[self.get_queryset().model]
 
     @extend_schema(responses=ChangeSerializer(many=True))
     @action(
@@ -155,7 +122,7 @@ class Editable:
     @action(detail=True, methods=["post"])
     def restore(self, request, *args, **kwargs):
         """Bring a deleted record back as it was, with its parts, under its old identifier."""
-        collection, _ = history.COLLECTIONS[self.get_queryset().model]
+        model = self.get_queryset().model
         with self.writing():
-            record = restore_last_deletion(self.get_queryset().model, collection, self.record_id())
+            record = restore_last_deletion(model, self.collection().prefix, self.record_id())
         return self.written(record, status.HTTP_201_CREATED)

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from rest_framework import serializers
 
+from . import registry
 from .renderers import columns, csv_blocks
 from .serializers.base import Reference
 
@@ -34,14 +35,16 @@ TYPES = [
 ]
 
 
-def zip_path(request, version: str, updated: datetime.datetime) -> Path:
-    """The ZIP of this dataset version for this host, built if it is not on disk yet."""
+def zip_path(request, version: str, updated: datetime.datetime, viewsets) -> Path:
+    """The ZIP of this dataset version for this host, built if it is not on disk yet.
+
+    `viewsets` are (name, viewset) of every collection, as the router holds them."""
     host = hashlib.sha256(request.build_absolute_uri("/").encode()).hexdigest()[:8]
     path = Path(settings.EXPORT_ROOT) / f"kpdata-{version}-{host}.zip"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as file:
-            _write(file, request, version, updated)
+            _write(file, request, version, updated, viewsets)
         os.replace(file.name, path)  # atomic: a reader sees no ZIP or a whole one
         for old in path.parent.glob("kpdata-*.zip"):
             if old != path and old.stat().st_mtime < path.stat().st_mtime - 60:
@@ -49,16 +52,14 @@ def zip_path(request, version: str, updated: datetime.datetime) -> Path:
     return path
 
 
-def collections(request):
+def collections(request, viewsets):
     """(name, view) for every collection, each view set up as if it answered a plain list."""
-    from .urls import router  # the router knows every collection; imported late, it imports us
-
-    for prefix, viewset, _ in router.registry:
+    for prefix, viewset in viewsets:
         view = viewset(request=request, action="list", format_kwarg=None, kwargs={}, args=())
         yield prefix, view
 
 
-def _write(file, request, version: str, updated: datetime.datetime) -> None:
+def _write(file, request, version: str, updated: datetime.datetime, viewsets) -> None:
     resources = []
     stamp = updated.astimezone(datetime.UTC).timetuple()[:6]
 
@@ -68,7 +69,7 @@ def _write(file, request, version: str, updated: datetime.datetime) -> None:
         return info
 
     with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, view in collections(request):
+        for name, view in collections(request, viewsets):
             # Everything: world totals and former participants too, which plain lists leave out.
             rows = view.rows(view.get_queryset())
             header = columns(view.get_serializer().fields)
@@ -144,12 +145,8 @@ def _help(field) -> str:
 
 
 def _collection_of(model) -> str | None:
-    from .urls import router
-
-    for prefix, viewset, _ in router.registry:
-        if viewset.queryset.model is model:
-            return prefix
-    return None
+    collection = registry.BY_MODEL.get(model)
+    return collection.prefix if collection else None
 
 
 def _package(request, version: str, updated: datetime.datetime, resources: list[dict]) -> dict:

@@ -5,6 +5,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from .problems import problem_response
+
 
 @never_cache
 @require_safe
@@ -15,15 +17,5 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse(
-            {
-                "type": "about:blank",
-                "title": "Service Unavailable",
-                "status": 503,
-                "detail": "The database cannot be reached.",
-                "database": "unavailable",
-            },
-            status=503,
-            content_type="application/problem+json",
-        )
+        return problem_response(503, "The database cannot be reached.", database="unavailable")
     return JsonResponse({"status": "ok", "database": "ok"})

@@ -13,35 +13,12 @@ from django.db import connections
 from django.db.models import Q
 
 from . import models as m
+from . import registry
 
-# The collections of the API: the model, its path, and the field that identifies a record.
-COLLECTIONS = {
-    m.Participant: ("participants", "code"),
-    m.Organisation: ("organisations", "slug"),
-    m.Person: ("people", "slug"),
-    m.Bloc: ("blocs", "slug"),
-    m.Chairmanship: ("chairmanships", "year"),
-    m.Meeting: ("meetings", "slug"),
-    m.Proposal: ("proposals", "slug"),
-    m.Statement: ("statements", "id"),
-    m.Source: ("sources", "slug"),
-    m.Production: ("production", "id"),
-    m.Trade: ("trade", "id"),
-}
-# Rows that belong to a record of another table: their changes are that record's.
-PARENTS = {
-    m.StatusPeriod: "participant",
-    m.RepresentedState: "participant",
-    m.Affiliation: "person",
-    m.Position: "proposal",
-}
-PARTS = {
-    m.StatusPeriod: "status_history",
-    m.RepresentedState: "represents",
-    m.Affiliation: "affiliations",
-    m.Position: "positions",
-    m.StatisticReport: "reports",
-}
+# The collections of the API (api/registry.py): the model, its path, and the field that
+# identifies a record; the rows that belong to a record of another table, and their part names.
+COLLECTIONS = {model: (c.prefix, c.key) for model, c in registry.RECORDED.items()}
+PARTS = {part.model: part.name for c in registry.COLLECTIONS for part in c.parts}
 
 
 @dataclass(frozen=True)
@@ -57,7 +34,7 @@ class Tracked:
 
 def tracked() -> list[Tracked]:
     tables = []
-    for model in [*COLLECTIONS, *PARENTS, m.StatisticReport]:
+    for model in [*COLLECTIONS, *registry.part_models()]:
         collection, record = _locate(model, "R")
         part = PARTS.get(model, "record")
         tables.append(_tracked(model, part, collection, record))
@@ -80,15 +57,15 @@ def _locate(model, row: str) -> tuple[str, str]:
     if model in COLLECTIONS:
         collection, key = COLLECTIONS[model]
         return f"'{collection}'", f"CAST({row}.{_column(model, key)} AS TEXT)"
-    if model is m.StatisticReport:
-        production = _key_of(m.Production, f"{row}.production_id")[1]
-        trade = _key_of(m.Trade, f"{row}.trade_id")[1]
-        return (
-            f"CASE WHEN {row}.production_id IS NULL THEN 'trade' ELSE 'production' END",
-            f"COALESCE({production}, {trade})",
-        )
-    parent = model._meta.get_field(PARENTS[model])
-    return _key_of(parent.related_model, f"{row}.{parent.column}")
+    parents = _parents(model)
+    if len(parents) == 1:
+        return _key_of(parents[0].related_model, f"{row}.{parents[0].column}")
+    # A part of several collections (a statistic report, of a production or a trade figure)
+    # belongs to the one its row points to.
+    *cases, last = [(p.column, COLLECTIONS[p.related_model][0]) for p in parents]
+    when = " ".join(f"WHEN {row}.{column} IS NOT NULL THEN '{name}'" for column, name in cases)
+    keys = ", ".join(_key_of(p.related_model, f"{row}.{p.column}")[1] for p in parents)
+    return f"CASE {when} ELSE '{last[1]}' END", f"COALESCE({keys})"
 
 
 def _key_of(model, id_sql: str) -> tuple[str, str]:
@@ -101,10 +78,15 @@ def _key_of(model, id_sql: str) -> tuple[str, str]:
             f"'{collection}'",
             f"(SELECT CAST({column} AS TEXT) FROM {table} WHERE id = {id_sql})",
         )
-    parent = model._meta.get_field(PARENTS[model])
+    (parent,) = _parents(model)
     return _key_of(
         parent.related_model, f"(SELECT {parent.column} FROM {table} WHERE id = {id_sql})"
     )
+
+
+def _parents(model) -> list:
+    """The fields by which a part's rows point to their record, one per owning collection."""
+    return [model._meta.get_field(part.parent) for _, part in registry.owners(model)]
 
 
 def _column(model, name: str) -> str:
@@ -245,11 +227,8 @@ def changes_of(model, record_id: str):
     found = Q()
     for table, column in rows:
         found |= Q(table=table) & (Q(**{f"old__{column}": key}) | Q(**{f"new__{column}": key}))
-    return m.Change.objects.filter(collection=COLLECTIONS[_parent_model(model)][0]).filter(found)
-
-
-def _parent_model(model):
-    return model._meta.get_field(PARENTS[model]).related_model
+    (owner, _), *_ = registry.owners(model)
+    return m.Change.objects.filter(collection=owner.prefix).filter(found)
 
 
 def changed_fields(change: m.Change) -> list[str]:

@@ -4,7 +4,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.http import JsonResponse
 
 from . import history
-from .problems import PROBLEM_TYPE, problem
+from .problems import problem_response
 
 
 class AdminChangesMiddleware:
@@ -43,10 +43,9 @@ class DatabaseUnavailableMiddleware:
 
 
 def unavailable() -> JsonResponse:
-    body = problem(503, "The database cannot be reached; try again shortly.")
-    return JsonResponse(
-        body | {"database": "unavailable"},
-        status=503,
-        content_type=PROBLEM_TYPE,
+    return problem_response(
+        503,
+        "The database cannot be reached; try again shortly.",
         headers={"Retry-After": "5"},
+        database="unavailable",
     )

@@ -12,25 +12,15 @@ import hashlib
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
-from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 
 from . import dataset
+from .parameters import whole_number
 
 # Keys are read and kept a window at a time: 1,000 near the start, where most clients read and
 # a list's first request should cost little more than its page; 10,000 further on, where a
 # client walking the pages skips rows once per 10,000. Both are at least the largest page.
 SMALL, LARGE = 1_000, 10_000
-
-
-def whole_number(request, name: str) -> int | None:
-    """A query parameter that must be a whole number from 1, if it is given at all."""
-    value = request.query_params.get(name)
-    if value is None:
-        return None
-    if not value.isascii() or not value.isdigit() or int(value) < 1:
-        raise exceptions.ValidationError({name: [f"Must be a whole number from 1, not {value!r}."]})
-    return int(value)
 
 
 class VersionedPaginator(Paginator):

@@ -2,9 +2,9 @@
 costs several times what the database takes to write it.
 
 The rows are the list's own query (its filters, search and order: `StatementListSerializer.read`),
-and each column is the SQL twin of what the serializer and `renderers.cell` make of it; the tests
-hold the two equal, byte for byte. What has no twin here (`expand=`, another database, another
-time zone) is exported the usual way.
+and each column is its SQL twin in the statement's column table (api/columns.py), written as
+`renderers.cell` writes it; the tests hold the two equal, byte for byte. What has no twin here
+(`expand=`, another database, another time zone) is exported the usual way.
 """
 
 from collections.abc import Iterator
@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import F, OrderBy
 
+from .columns import OWN, STATEMENT
 from .renderers import BLOCK, BOM, FORMULA_STARTS
 from .serializers import StatementListSerializer
 
@@ -22,55 +23,12 @@ TIMEOUT_MS = 30 * 60 * 1000
 
 # Text starting with one of these gets a leading quote in CSV (renderers.FORMULA_STARTS).
 GUARDED = ", ".join(str(ord(start)) for start in FORMULA_STARTS)  # as ascii() reads them
-# Columns that never start like a formula: numbers, addresses, days, moments, ISO codes, choices.
-UNGUARDED = {"id", "url", "date", "created_at", "updated_at", "participant", "date_precision",
-             "confidence", "topics"}  # fmt: skip
-
-
-def _moment(column: str) -> str:
-    """ISO 8601 in UTC ending in Z, with six digits of microseconds when there are any, as
-    Python writes it (PostgreSQL's ISO text drops trailing zeros; DateStyle is set to ISO)."""
-    text = f"replace(({column} AT TIME ZONE 'UTC')::text, ' ', 'T')"
-    return f"rpad({text}, CASE WHEN length({text}) > 19 THEN 26 ELSE 19 END, '0') || 'Z'"
-
-
-# A day as precisely as it is known, in words (serializers.statements.precise).
-PRECISE = """CASE WHEN r.source__published_on IS NULL THEN 'undated'
-    WHEN r.source__published_on_precision = 'year' THEN to_char(r.source__published_on, 'FMYYYY')
-    WHEN r.source__published_on_precision = 'month'
-        THEN to_char(r.source__published_on, 'FMMonth FMYYYY')
-    ELSE to_char(r.source__published_on, 'FMDD FMMonth FMYYYY') END"""
-
-# The citation (serializers.statements.citation): its parts that are not empty, comma-separated.
-CITATION = f"""concat_ws(', ',
-    NULLIF(coalesce(NULLIF(r.speaker__name, ''), r.speaker_description), ''),
-    CASE WHEN r.source__title <> '' THEN '“' || r.source__title || '”' END,
-    NULLIF(r.source__publisher, ''), {PRECISE}, NULLIF(r.source__url, ''))"""
 
 # The topic slugs of the exported statements ({ids}), gathered by {gather} for all at once: a
 # lookup per row would cost a million index scans; the planner reads few links for few rows.
 TOPICS = """SELECT st.statement_id, {gather} AS slugs
     FROM api_statement_topics st JOIN api_topic t ON t.id = st.topic_id
     WHERE st.statement_id IN ({ids}) GROUP BY st.statement_id"""
-
-# Each field as SQL over the list's row `r`; %s is the collection's address.
-COLUMNS = {
-    "id": "r.id",
-    "url": "%s || r.id || '/'",
-    "text": "r.text",
-    "date": "to_char(r.date, 'YYYY-MM-DD')",
-    "date_precision": "r.date_precision",
-    "citation": CITATION,
-    **{name: f"r.{key}" for name, key in StatementListSerializer.KEYS.items()},
-    "speaker_description": "r.speaker_description",
-    "speaker_role": "r.speaker_role",
-    "topics": "{topics}",
-    "language": "r.language",
-    "confidence": "r.confidence",
-    "note": "r.note",
-    "created_at": _moment("r.created_at"),
-    "updated_at": _moment("r.updated_at"),
-}
 
 
 def can_copy(queryset, names: list[str]) -> bool:
@@ -79,7 +37,7 @@ def can_copy(queryset, names: list[str]) -> bool:
         connections[queryset.db].vendor == "postgresql"
         and settings.TIME_ZONE == "UTC"
         and len(names) > 1  # Python's csv writes a lone empty cell as "", COPY as nothing
-        and all(name in COLUMNS for name in names)
+        and all(name in STATEMENT for name in names)
         and _order(queryset) is not None
     )
 
@@ -99,7 +57,7 @@ def _order(queryset) -> str | None:
         else:
             return None
         name = "id" if name == "pk" else name
-        if name not in StatementListSerializer.OWN:
+        if name not in OWN:
             return None
         order.append(f'r."{name}" {"DESC" if descending else "ASC"}{nulls}')
     return ", ".join(order) or "r.id"
@@ -110,7 +68,7 @@ def _csv_cell(name: str) -> str:
     text, a list joined with `;`, and text that a spreadsheet would run as a formula behind a
     quote."""
     cell = f'c."{name}"'
-    if name in UNGUARDED:
+    if STATEMENT[name].plain:
         return cell
     guarded = f"CASE WHEN ascii({cell}) IN ({GUARDED}) THEN '''' || {cell} ELSE {cell} END"
     return f"NULLIF({guarded}, '')"
@@ -127,7 +85,7 @@ def blocks(queryset, names: list[str], format: str, base: str, bom: bool) -> Ite
         "ndjson": "array_agg(t.slug ORDER BY t.slug)",
     }[format]
     topics = {"csv": "tp.slugs", "ndjson": "coalesce(tp.slugs, '{}')"}[format]
-    values = ", ".join(f'{COLUMNS[name].format(topics=topics)} AS "{name}"' for name in names)
+    values = ", ".join(f'{STATEMENT[name].sql.format(topics=topics)} AS "{name}"' for name in names)
     # Ordered once all is joined; OFFSET 0 has each value computed once, not per mention.
     rows = (
         f"SELECT {values} FROM ({inner}) r "

@@ -4,7 +4,7 @@ from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
@@ -35,16 +35,29 @@ class ProblemSerializer(serializers.Serializer):
     )
 
 
-def problem(status: int, detail: str, errors: dict | None = None) -> dict:
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The change conflicts with the record."
+
+
+def problem(code: int, detail: str, errors: dict | None = None) -> dict:
     body = {
         "type": "about:blank",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
+        "title": HTTPStatus(code).phrase,
+        "status": code,
         "detail": detail,
     }
     if errors:
         body["errors"] = errors
     return body
+
+
+def problem_response(code: int, detail: str, headers=None, **extra) -> JsonResponse:
+    """A problem-details answer outside DRF's views (Django's error views, the middleware,
+    `/healthz`); `extra` adds members to the problem, such as `database`."""
+    return JsonResponse(
+        problem(code, detail) | extra, status=code, content_type=PROBLEM_TYPE, headers=headers
+    )
 
 
 def exception_handler(exc, context):
@@ -103,9 +116,9 @@ def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _django_handler(status: int, detail: str):
+def _django_handler(code: int, detail: str):
     def handler(request, exception=None):
-        return JsonResponse(problem(status, detail), status=status, content_type=PROBLEM_TYPE)
+        return problem_response(code, detail)
 
     return handler
 
@@ -117,8 +130,4 @@ page_not_found = _django_handler(404, "Nothing is found at this address.")
 
 
 def server_error(request):
-    return JsonResponse(
-        problem(500, "Something went wrong on our side; it has been logged."),
-        status=500,
-        content_type=PROBLEM_TYPE,
-    )
+    return problem_response(500, "Something went wrong on our side; it has been logged.")

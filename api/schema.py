@@ -7,6 +7,7 @@ from drf_spectacular.extensions import (
 )
 from drf_spectacular.utils import OpenApiParameter
 
+from . import registry
 from .problems import PROBLEM_TYPE, ProblemSerializer
 from .serializers.base import Reference, _brief
 
@@ -75,9 +76,9 @@ def _names(parameter: str, names: list[str], description: str) -> OpenApiParamet
 
 
 def _collection(view) -> bool:
-    from .mixins import Collection  # imported late: the views' decorators import this module
-
-    return isinstance(view, Collection)
+    """Whether the view serves a collection of the registry (and not the root, export or feed)."""
+    queryset = getattr(view, "queryset", None)
+    return queryset is not None and queryset.model in registry.BY_MODEL
 
 
 class AutoSchema(openapi.AutoSchema):

@@ -99,7 +99,7 @@ for _number, _url in enumerate(DATABASE_REPLICA_URLS, 1):
 DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
 DATABASE_ROUTERS = ["api.replicas.ReplicaRouter"]
 
-# "responses" keeps details' JSON answers per dataset version (api/mixins.py): up to 256 KiB
+# "responses" keeps details' JSON answers per dataset version (api/conditional.py): up to 256 KiB
 # each, 200 at most, so a worker's own cache stays small (records are a few KiB).
 if REDIS_URL:
     _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -228,8 +228,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "api.backends.TextSearchFilter",
-        "api.backends.StrictOrderingFilter",
+        "api.search.TextSearchFilter",
+        "api.search.StrictOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.problems.exception_handler",

@@ -12,7 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from api import models as m
-from api import pagination, synthetic
+from api import pagination
+from bench import synthetic
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]
 

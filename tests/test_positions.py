@@ -83,6 +83,15 @@ def test_every_stand_of_the_file_is_one_record_with_its_actor_and_source(client)
         assert result["url"] == f"http://testserver{LIST}{result['id']}/"
 
 
+def test_a_list_read_as_plain_values_serves_each_stand_as_its_detail_does(client):
+    for row in listed(client):
+        detail = client.get(f"{LIST}{row['id']}/").json()
+        assert row == detail
+    fields = "id,sources,date,topics,url"
+    for row in listed(client, fields=fields, participant="US"):
+        assert set(row) == set(fields.split(","))
+
+
 def test_a_stand_in_full_carries_its_proposal_meeting_topics_date_and_sources(client):
     stand = m.Position.objects.get(proposal__slug=KINSHASA, participant__code="US")
     response = client.get(f"{LIST}{stand.pk}/")

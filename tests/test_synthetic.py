@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from api import models as m
-from api import synthetic
+from bench import synthetic
 
 pytestmark = pytest.mark.django_db
 

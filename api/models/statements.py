@@ -9,6 +9,14 @@ from .meetings import Meeting, Proposal
 from .sources import Source
 
 
+def _indexed(model, **kwargs) -> models.ForeignKey:
+    """A reference from a statement, protected from deletion; without an index of its own, as
+    the statement's index on it (statement_<name>, below) leads with its column."""
+    return models.ForeignKey(
+        model, on_delete=models.PROTECT, db_index=False, related_name="statements", **kwargs
+    )
+
+
 class Statement(GradedModel):
     """Words as a source prints them, with who said them and the source to cite."""
 
@@ -19,14 +27,8 @@ class Statement(GradedModel):
         help_text="When it was said (first day of the month or year if only that is known).",
     )
     date_precision = precision_field("date")
-    speaker = models.ForeignKey(
-        Person,
-        on_delete=models.PROTECT,
-        db_index=False,  # statement_speaker leads with it
-        null=True,
-        blank=True,
-        related_name="statements",
-        help_text="Who spoke; null when the source names nobody.",
+    speaker = _indexed(
+        Person, null=True, blank=True, help_text="Who spoke; null when the source names nobody."
     )
     speaker_description = models.CharField(
         max_length=300,
@@ -36,51 +38,22 @@ class Statement(GradedModel):
     speaker_role = models.CharField(
         max_length=300, blank=True, help_text="The speaker's role then, as the source gives it."
     )
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        db_index=False,  # statement_organisation leads with it
-        null=True,
-        blank=True,
-        related_name="statements",
-        help_text="The speaker's organisation then.",
+    organisation = _indexed(
+        Organisation, null=True, blank=True, help_text="The speaker's organisation then."
     )
-    participant = models.ForeignKey(
+    participant = _indexed(
         Participant,
-        on_delete=models.PROTECT,
-        db_index=False,  # statement_participant leads with it
         null=True,
         blank=True,
-        related_name="statements",
         help_text="The participant the speaker spoke for; null for NGOs and industry.",
     )
-    meeting = models.ForeignKey(
-        Meeting,
-        on_delete=models.PROTECT,
-        db_index=False,  # statement_meeting leads with it
-        null=True,
-        blank=True,
-        related_name="statements",
-        help_text="The meeting it was said at or about.",
+    meeting = _indexed(
+        Meeting, null=True, blank=True, help_text="The meeting it was said at or about."
     )
-    proposal = models.ForeignKey(
-        Proposal,
-        on_delete=models.PROTECT,
-        db_index=False,  # statement_proposal leads with it
-        null=True,
-        blank=True,
-        related_name="statements",
-        help_text="The proposal it was about.",
-    )
+    proposal = _indexed(Proposal, null=True, blank=True, help_text="The proposal it was about.")
     topics = models.ManyToManyField(Topic, blank=True, related_name="statements")
     language = models.CharField(max_length=35, default="en", help_text="BCP 47 language tag.")
-    source = models.ForeignKey(
-        Source,
-        on_delete=models.PROTECT,
-        db_index=False,  # statement_source leads with it
-        related_name="statements",
-        help_text="The source that prints the words.",
-    )
+    source = _indexed(Source, help_text="The source that prints the words.")
 
     class Meta:
         ordering = [models.F("date").asc(nulls_last=True), "id"]

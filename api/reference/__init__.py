@@ -12,7 +12,7 @@ from django.db import transaction
 
 from api import history
 
-from . import governance, pages, statements, statistics
+from . import governance, meetings, pages, statements, statistics
 from .parsing import BadValue
 from .plan import Plan
 from .sync import LOADER, unsourced, write
@@ -42,13 +42,13 @@ def plan(fixtures: Path = FIXTURES) -> Plan:
     governance.affiliations(plan, "reference/kp-affiliations.csv")
     governance.people_without_sources(plan)
     governance.chairmanships(plan, "reference/kp-chairmanships.csv")
-    labels = governance.meetings(plan, "reference/kp-meetings.csv")
-    governance.proposals(plan, "reference/kp-proposals.csv", labels)
-    governance.positions(plan, "reference/kp-positions.csv")
+    labels = meetings.meetings(plan, "reference/kp-meetings.csv")
+    meetings.proposals(plan, "reference/kp-proposals.csv", labels)
+    meetings.positions(plan, "reference/kp-positions.csv")
     names = statements.organisation_names(plan, "statement-organisations.csv")
     statements.statements(plan, "reference/kp-statements.csv", labels, names)
     statements.statements(plan, "seed-article.csv", labels, names)
-    governance.blocs(plan, "blocs.csv")
+    meetings.blocs(plan, "blocs.csv")
     statistics.figures(plan, "reference/kp-statistics.csv")
     statistics.reports(plan, "reference/kp-statistics-reports.csv")
     plan.finish_sources(host_kinds(plan, "source-hosts.csv"))

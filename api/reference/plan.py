@@ -12,9 +12,10 @@ from urllib.parse import unquote, urlsplit
 from django.db import models
 from django.utils.text import slugify
 
-from api.models import Confidence, Source, SourceKind, Topic
+from api.models import Confidence, Organisation, Participant, Source, SourceKind, Topic
 from api.models.base import slug_validator
 
+from . import parsing
 from .parsing import BadValue, Row, read_rows
 
 
@@ -92,6 +93,13 @@ class Plan:
     def optional_ref(self, model: type[models.Model], ident: str, column: str) -> Ref | None:
         return self.ref(model, ident, column) if ident else None
 
+    def actors(self, row) -> dict:
+        """A row's participant (code) and organisation (slug), either of them possibly empty."""
+        return {
+            "participant_id": self.optional_ref(Participant, row["participant"], "participant"),
+            "organisation_id": self.optional_ref(Organisation, row["organisation"], "organisation"),
+        }
+
     def topic(self, slug: str) -> Ref:
         if slug not in self.records[Topic]:
             try:
@@ -121,6 +129,19 @@ class Plan:
                     record.fields[name] = value
             refs.append(Ref(Source, url))
         return refs
+
+    def cited_source(self, row: Row, **about: str) -> Ref:
+        """The one source a row cites (`source_url`), with its publisher and publication day,
+        and whatever else the row says about it (`about`: title, author)."""
+        published_on, precision = parsing.published_date(row["published_on"], "published_on")
+        (source,) = self.sources(
+            parsing.urls(row["source_url"], "source_url"),
+            publisher=row["publisher"],
+            published_on=published_on,
+            published_on_precision=precision,
+            **about,
+        )
+        return source
 
     def finish_sources(self, host_kinds: dict[str, str]) -> None:
         """Give every source its slug and kind, which follow from its URL and title alone."""

@@ -7,7 +7,8 @@ from django.utils.text import slugify
 from api import models as m
 
 from . import parsing as p
-from .governance import _meeting, _slug
+from .governance import _slug
+from .meetings import _meeting
 from .plan import Plan, Ref
 
 STATEMENT_COLUMNS = {
@@ -63,15 +64,7 @@ def statements(
                 raise p.BadValue(
                     f"organisation {row['organisation']!r} is not in statement-organisations.csv"
                 )
-            published_on, precision = p.published_date(row["published_on"], "published_on")
-            (source,) = plan.sources(
-                p.urls(row["source_url"], "source_url"),
-                title=row["source_title"],
-                publisher=row["publisher"],
-                author=row["author"],
-                published_on=published_on,
-                published_on_precision=precision,
-            )
+            source = plan.cited_source(row, title=row["source_title"], author=row["author"])
             organisation = names.get(row["organisation"])
             said_on, said_on_precision = p.precise_date(
                 row["said_on"], row["said_on_precision"], "said_on"

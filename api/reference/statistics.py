@@ -55,13 +55,7 @@ def reports(plan: Plan, filename: str) -> None:
                 raise p.BadValue(
                     f"no row of kp-statistics.csv for {flow} {row['year']} {row['iso2'] or 'world'}"
                 )
-            published_on, precision = p.published_date(row["published_on"], "published_on")
-            (source,) = plan.sources(
-                p.urls(row["source_url"], "source_url"),
-                publisher=row["publisher"],
-                published_on=published_on,
-                published_on_precision=precision,
-            )
+            source = plan.cited_source(row)
             figure = Ref(model, ident)
             fields = {
                 "production_id": figure if model is m.Production else None,

@@ -6,8 +6,8 @@ from collections.abc import Hashable
 from django.db import DatabaseError, models
 from django.db.models import Q
 
-from api import history
 from api import models as m
+from api import registry
 
 from .parsing import BadValue
 from .plan import Plan, Record, Ref
@@ -39,12 +39,11 @@ LOADER = "command:load_reference"
 CREATE_ONLY = {"slug"}
 
 
-# Rows that belong to a record of another collection, by the position of its identifier.
+# Rows that belong to a record of one other collection, whose identifier starts theirs.
 OWNERS = {
-    m.StatusPeriod: ("participants", 0),
-    m.RepresentedState: ("participants", 0),
-    m.Affiliation: ("people", 0),
-    m.Position: ("proposals", 0),
+    model: owners[0][0].prefix
+    for model in registry.part_models()
+    if len(owners := registry.owners(model)) == 1
 }
 
 
@@ -83,9 +82,9 @@ def _prune(model, kept: dict[Hashable, int], edited) -> int:
 
 
 def _owner_of_stored(model, obj) -> tuple[str, str]:
-    collection, _ = OWNERS[model]
-    parent = getattr(obj, history.PARENTS[model])
-    return collection, str(getattr(parent, history.COLLECTIONS[type(parent)][1]))
+    (collection, part), *_ = registry.owners(model)
+    parent = getattr(obj, part.parent)
+    return collection.prefix, str(getattr(parent, collection.key))
 
 
 def _edited() -> set[tuple[str, str]]:
@@ -96,14 +95,12 @@ def _edited() -> set[tuple[str, str]]:
 
 def _owner(model, record: Record, stored) -> tuple[str, str] | None:
     """The (collection, record id) a row belongs to: from the files, or its stored id."""
-    if model in history.COLLECTIONS:
-        collection, key = history.COLLECTIONS[model]
-        if key in record.fields:
-            return collection, str(record.fields[key])
-        return (collection, str(stored.pk)) if stored is not None else None
+    if collection := registry.RECORDED.get(model):
+        if collection.key in record.fields:
+            return collection.prefix, str(record.fields[collection.key])
+        return (collection.prefix, str(stored.pk)) if stored is not None else None
     if model in OWNERS:
-        collection, position = OWNERS[model]
-        return collection, str(record.ident[position])
+        return OWNERS[model], str(record.ident[0])
     return None
 
 

@@ -5,7 +5,11 @@ from rest_framework import serializers
 from api import models as m
 
 from .base import COMMON_FIELDS, Link, ShapedSerializer, code, refs, slug, slugs
-from .briefs import BlocBriefSerializer, ParticipantBriefSerializer, SourceBriefSerializer
+from .briefs import (
+    BlocBriefSerializer,
+    cited_sources,
+    participant_refs,
+)
 
 
 class StatusPeriodSerializer(serializers.ModelSerializer):
@@ -40,7 +44,7 @@ class ParticipantSerializer(ShapedSerializer):
         help_text="Alpha-2 codes of the member states a regional organisation speaks for.",
     )
     blocs = refs(BlocBriefSerializer, help_text="Informal blocs the participant belongs to.")
-    sources = refs(SourceBriefSerializer, help_text="The public sources that back the record.")
+    sources = cited_sources()
 
     class Meta:
         model = m.Participant
@@ -59,7 +63,7 @@ class OrganisationSerializer(ShapedSerializer):
         help_text="ISO 3166-1 alpha-2 code of its seat; null when sources do not say.",
     )
     website = serializers.CharField(read_only=True, help_text="Home page URL; empty if unknown.")
-    sources = refs(SourceBriefSerializer, help_text="The public sources that back the record.")
+    sources = cited_sources()
 
     class Meta:
         model = m.Organisation
@@ -87,7 +91,7 @@ class PersonSerializer(ShapedSerializer):
 
     url = Link(view_name="v1:person-detail", lookup_field="slug")
     affiliations = AffiliationSerializer(many=True, read_only=True)
-    sources = refs(SourceBriefSerializer, help_text="The public sources that back the record.")
+    sources = cited_sources()
 
     class Meta:
         model = m.Person
@@ -98,12 +102,8 @@ class BlocSerializer(ShapedSerializer):
     """An informal group of participants."""
 
     url = Link(view_name="v1:bloc-detail", lookup_field="slug")
-    members = refs(
-        ParticipantBriefSerializer,
-        slug_field="code",
-        help_text="Members as sources name them (codes); none is assumed.",
-    )
-    sources = refs(SourceBriefSerializer, help_text="The public sources that back the record.")
+    members = participant_refs(help_text="Members as sources name them (codes); none is assumed.")
+    sources = cited_sources()
 
     class Meta:
         model = m.Bloc

@@ -3,64 +3,50 @@
 from rest_framework import serializers
 
 from api import models as m
+from api import registry
 
-from .base import Link
-
-
-class ParticipantBriefSerializer(serializers.ModelSerializer):
-    url = Link(view_name="v1:participant-detail", lookup_field="code")
-
-    class Meta:
-        model = m.Participant
-        fields = ("code", "name", "kind", "url")
+from .base import Link, ref, refs
 
 
-class OrganisationBriefSerializer(serializers.ModelSerializer):
-    url = Link(view_name="v1:organisation-detail", lookup_field="slug")
-
-    class Meta:
-        model = m.Organisation
-        fields = ("slug", "name", "acronym", "kind", "url")
-
-
-class PersonBriefSerializer(serializers.ModelSerializer):
-    url = Link(view_name="v1:person-detail", lookup_field="slug")
-
-    class Meta:
-        model = m.Person
-        fields = ("slug", "name", "url")
+def brief(model, *fields: str, link: str = "url", doc: str | None = None) -> type:
+    """`<Model>BriefSerializer`: the record's identifier, `fields`, and its address (`link`)."""
+    collection = registry.BY_MODEL[model]
+    key = collection.key
+    address = Link(view_name=f"v1:{collection.basename}-detail", lookup_field=key)
+    meta = type("Meta", (), {"model": model, "fields": (key, *fields, link)})
+    name = f"{model.__name__}BriefSerializer"
+    namespace = {"Meta": meta, link: address, "__doc__": doc, "__module__": __name__}
+    return type(name, (serializers.ModelSerializer,), namespace)
 
 
-class BlocBriefSerializer(serializers.ModelSerializer):
-    url = Link(view_name="v1:bloc-detail", lookup_field="slug")
-
-    class Meta:
-        model = m.Bloc
-        fields = ("slug", "name", "url")
-
-
-class MeetingBriefSerializer(serializers.ModelSerializer):
-    url = Link(view_name="v1:meeting-detail", lookup_field="slug")
-
-    class Meta:
-        model = m.Meeting
-        fields = ("slug", "title", "kind", "start_date", "start_date_precision", "url")
-
-
-class ProposalBriefSerializer(serializers.ModelSerializer):
-    url = Link(view_name="v1:proposal-detail", lookup_field="slug")
-
-    class Meta:
-        model = m.Proposal
-        fields = ("slug", "title", "outcome", "url")
+ParticipantBriefSerializer = brief(m.Participant, "name", "kind")
+OrganisationBriefSerializer = brief(m.Organisation, "name", "acronym", "kind")
+PersonBriefSerializer = brief(m.Person, "name")
+BlocBriefSerializer = brief(m.Bloc, "name")
+MeetingBriefSerializer = brief(m.Meeting, "title", "kind", "start_date", "start_date_precision")
+ProposalBriefSerializer = brief(m.Proposal, "title", "outcome")
+SourceBriefSerializer = brief(
+    m.Source,
+    "title",
+    "publisher",
+    "published_on",
+    "published_on_precision",
+    "url",
+    link="api_url",
+    doc="A source in brief: enough to cite it (`url` is the page itself).",
+)
 
 
-class SourceBriefSerializer(serializers.ModelSerializer):
-    """A source in brief: enough to cite it (`url` is the page itself)."""
+def cited_sources():
+    """A record's `sources`: the slugs of the sources behind it, or with `?expand=` their briefs."""
+    return refs(SourceBriefSerializer, help_text="The public sources that back the record.")
 
-    api_url = Link(view_name="v1:source-detail", lookup_field="slug")
 
-    class Meta:
-        model = m.Source
-        fields = ("slug", "title", "publisher", "published_on", "published_on_precision", "url",
-                  "api_url")  # fmt: skip
+def participant_ref(**kwargs):
+    """A reference to a participant: its code, or with `?expand=` its brief form."""
+    return ref(ParticipantBriefSerializer, slug_field="code", **kwargs)
+
+
+def participant_refs(**kwargs):
+    """References to participants: their codes, or with `?expand=` their brief forms."""
+    return refs(ParticipantBriefSerializer, slug_field="code", **kwargs)

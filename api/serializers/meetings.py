@@ -10,23 +10,20 @@ from .base import COMMON_FIELDS, Link, ShapedSerializer, ref, refs, slugs
 from .briefs import (
     MeetingBriefSerializer,
     OrganisationBriefSerializer,
-    ParticipantBriefSerializer,
     PersonBriefSerializer,
-    SourceBriefSerializer,
+    cited_sources,
+    participant_ref,
+    participant_refs,
 )
 from .positions import ProposalPositionSerializer
-
-SOURCES_HELP = "The public sources that back the record."
 
 
 class ChairmanshipSerializer(ShapedSerializer):
     """Who chaired the KP in a year, and who was vice-chair."""
 
     url = Link(view_name="v1:chairmanship-detail", lookup_field="year")
-    chair = ref(
-        ParticipantBriefSerializer,
+    chair = participant_ref(
         allow_null=True,
-        slug_field="code",
         help_text="The participant that chaired (code); null when the year had none.",
     )
     chair_person = ref(
@@ -34,13 +31,8 @@ class ChairmanshipSerializer(ShapedSerializer):
         allow_null=True,
         help_text="The person who chaired (slug); null when sources do not settle who.",
     )
-    vice_chair = ref(
-        ParticipantBriefSerializer,
-        allow_null=True,
-        slug_field="code",
-        help_text="The vice-chair (code), or null.",
-    )
-    sources = refs(SourceBriefSerializer, help_text=SOURCES_HELP)
+    vice_chair = participant_ref(allow_null=True, help_text="The vice-chair (code), or null.")
+    sources = cited_sources()
 
     class Meta:
         model = m.Chairmanship
@@ -51,19 +43,15 @@ class MeetingSerializer(ShapedSerializer):
     """A KP meeting: plenary, intersessional, extraordinary, ministerial or other."""
 
     url = Link(view_name="v1:meeting-detail", lookup_field="slug")
-    host = ref(
-        ParticipantBriefSerializer,
-        slug_field="code",
+    host = participant_ref(
         allow_null=True,
         help_text="The participant that hosted it (code); null for a virtual meeting.",
     )
-    chair = ref(
-        ParticipantBriefSerializer,
-        slug_field="code",
+    chair = participant_ref(
         allow_null=True,
         help_text="The participant that chaired the KP that year (code); null if none did.",
     )
-    sources = refs(SourceBriefSerializer, help_text=SOURCES_HELP)
+    sources = cited_sources()
 
     class Meta:
         model = m.Meeting
@@ -96,9 +84,7 @@ class ProposalSerializer(ShapedSerializer):
         allow_null=True,
         help_text="The meeting it was tabled at (slug), or null.",
     )
-    tabled_by = refs(
-        ParticipantBriefSerializer, slug_field="code", help_text="Participants that tabled it."
-    )
+    tabled_by = participant_refs(help_text="Participants that tabled it.")
     topics = slugs(help_text="What it is about.")
     tabled_by_organisations = refs(
         OrganisationBriefSerializer, help_text="Observers (organisation slugs) that tabled it."
@@ -115,11 +101,10 @@ class ProposalSerializer(ShapedSerializer):
         help_text="Participants' stands counted by kind; derived from `positions`, never "
         "stored. Observers' stands are listed in `positions` but not counted here.",
     )
-    sources = refs(SourceBriefSerializer, help_text=SOURCES_HELP)
+    sources = cited_sources()
 
     class Meta:
         model = m.Proposal
         fields = ("slug", "url", "title", "summary", "meeting", "tabled_on", "tabled_on_precision",
                   "tabled_by", "tabled_by_organisations", "topics", "decision_rule", "outcome",
-                  "positions", "tally",
-                  "sources", *COMMON_FIELDS)  # fmt: skip
+                  "positions", "tally", "sources", *COMMON_FIELDS)  # fmt: skip

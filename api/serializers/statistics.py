@@ -4,8 +4,8 @@ from rest_framework import serializers
 
 from api import models as m
 
-from .base import COMMON_FIELDS, Link, ShapedSerializer, ref, refs, slug
-from .briefs import ParticipantBriefSerializer, SourceBriefSerializer
+from .base import COMMON_FIELDS, Link, ShapedSerializer, slug
+from .briefs import cited_sources, participant_ref
 
 
 class StatisticReportSerializer(serializers.ModelSerializer):
@@ -21,16 +21,14 @@ class ProductionSerializer(ShapedSerializer):
     """Rough-diamond production of a participant (or, participant null, the world) in a year."""
 
     url = Link(view_name="v1:production-detail")
-    participant = ref(
-        ParticipantBriefSerializer,
+    participant = participant_ref(
         allow_null=True,
-        slug_field="code",
         help_text="The participant (code); null for the KP's published world total.",
     )
     reports = StatisticReportSerializer(
         many=True, read_only=True, help_text="What each source reported, conflicts included."
     )
-    sources = refs(SourceBriefSerializer, help_text="The public sources that back the record.")
+    sources = cited_sources()
 
     class Meta:
         model = m.Production
@@ -52,64 +50,61 @@ class TradeSerializer(ProductionSerializer):
 BASIS_HELP = "published_total: the KP's published world total; sum_of_listed: the listed sum."
 
 
+def _carats(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True, **kwargs)
+
+
+def _usd(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True, **kwargs)
+
+
+def _share(help_text: str) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=6, decimal_places=4, allow_null=True, help_text=help_text
+    )
+
+
 class YearSummarySerializer(serializers.Serializer):
     """Totals for a year: the published world total where one exists, else the listed sum."""
 
     year = serializers.IntegerField()
-    carats = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
-    value_usd = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
-    usd_per_carat = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    carats = _carats()
+    value_usd = _usd()
+    usd_per_carat = _usd()
     basis = serializers.ChoiceField(
         choices=["published_total", "sum_of_listed"], help_text=BASIS_HELP
     )
-    listed_carats = serializers.DecimalField(
-        max_digits=16,
-        decimal_places=2,
-        allow_null=True,
-        help_text="Sum of the listed participants.",
-    )
-    listed_value_usd = serializers.DecimalField(
-        max_digits=18,
-        decimal_places=2,
-        allow_null=True,
-        help_text="Sum of the listed participants.",
-    )
+    listed_carats = _carats(help_text="Sum of the listed participants.")
+    listed_value_usd = _usd(help_text="Sum of the listed participants.")
     participants = serializers.IntegerField(help_text="How many participants are listed.")
 
 
-class TradeYearSummarySerializer(YearSummarySerializer):
+class PerFlow(serializers.Serializer):
     flow = serializers.ChoiceField(choices=m.TradeFlow.choices)
 
     def get_fields(self):
+        # Trade's totals are per flow: `flow` follows what they are totals of (year, participant).
         fields = super().get_fields()
-        return {"year": fields.pop("year"), "flow": fields.pop("flow"), **fields}
+        flow = fields.pop("flow")
+        (first, field), *rest = fields.items()
+        return {first: field, "flow": flow, **dict(rest)}
+
+
+class TradeYearSummarySerializer(PerFlow, YearSummarySerializer):
+    pass
 
 
 class ParticipantSummarySerializer(serializers.Serializer):
     """A participant's totals over the filtered years, and its share of the world's."""
 
     participant = serializers.CharField(help_text="The participant (code).")
-    carats = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
-    value_usd = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
-    usd_per_carat = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
-    share = serializers.DecimalField(
-        max_digits=6,
-        decimal_places=4,
-        allow_null=True,
-        help_text="Carats as a fraction of the published world totals of the same years.",
-    )
-    share_value_usd = serializers.DecimalField(
-        max_digits=6,
-        decimal_places=4,
-        allow_null=True,
-        help_text="US$ as a fraction of the published world totals of the same years.",
-    )
+    carats = _carats()
+    value_usd = _usd()
+    usd_per_carat = _usd()
+    share = _share("Carats as a fraction of the published world totals of the same years.")
+    share_value_usd = _share("US$ as a fraction of the published world totals of the same years.")
     years = serializers.IntegerField(help_text="How many years the totals cover.")
 
 
-class TradeParticipantSummarySerializer(ParticipantSummarySerializer):
-    flow = serializers.ChoiceField(choices=m.TradeFlow.choices)
-
-    def get_fields(self):
-        fields = super().get_fields()
-        return {"participant": fields.pop("participant"), "flow": fields.pop("flow"), **fields}
+class TradeParticipantSummarySerializer(PerFlow, ParticipantSummarySerializer):
+    pass

@@ -1,5 +1,6 @@
-"""Restoring a deleted record from its history: the rows its deletion removed (its parts, and
-the links other records had to it), put back as they were, under their old identifiers."""
+"""Undeleting a record from its history: the rows its deletion removed (its parts, and the links
+other records had to it), put back as they were, under their old identifiers. (Restoring a
+backup of the whole database is api/backups.py.)"""
 
 import datetime
 
@@ -8,14 +9,13 @@ from django.utils import timezone
 from rest_framework import exceptions
 
 from . import models as m
+from . import registry
+from .problems import Conflict
 
 
 def restore_last_deletion(model, collection: str, record_id: str):
     """Replay, newest first, the deletions of the transaction that deleted the record."""
-    from .editing import Conflict
-    from .history import COLLECTIONS
-
-    key = next(key for name, key in COLLECTIONS.values() if name == collection)
+    key = registry.BY_PREFIX[collection].key
     if model.objects.filter(**{key: record_id}).exists():
         raise Conflict("The record exists: there is nothing to restore.")
     deleted = (

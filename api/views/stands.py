@@ -2,25 +2,29 @@
 
 import datetime
 
-from django.http import HttpResponseNotModified, StreamingHttpResponse
-from django.utils.http import parse_etags
+from django.db.models import Q
+from django.http import StreamingHttpResponse
 from django_filters import utils
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from . import dataset, stands
-from . import models as m
-from .filtersets import PositionFilterSet
-from .mixins import STREAMED, Collection, OpenView, request_etag, wants_bom
-from .renderers import CSVRenderer, JSONRenderer, columns, csv_blocks
-from .serializers.positions import (
+from .. import dataset, stands
+from .. import models as m
+from ..conditional import not_modified, request_etag
+from ..filtersets import PositionFilterSet
+from ..parameters import wants_bom
+from ..renderers import CSVRenderer, JSONRenderer, columns, csv_blocks
+from ..serializers.positions import (
     CohesionSerializer,
     PairSerializer,
+    PositionListSerializer,
     PositionSerializer,
     RecordSerializer,
 )
+from ..streaming import STREAMED
+from .base import Collection, OpenView
 
 # The filters that choose which proposals' stands are counted.
 CHOOSING = ("topic", "year_after", "year_before")
@@ -83,16 +87,16 @@ class ActorRecord(StandsOf):
         if unchanged := self.not_modified():
             return unchanged
         actor = getattr(self.get_object(), self.lookup_field)
-        positions = list(chosen(request, **{self.actor_filter: actor}))
-        taken = [stands.Stand(actor, p.proposal.slug, p.position) for p in positions]
-        topics = {p.proposal.slug: [t.slug for t in p.proposal.topics.all()] for p in positions}
-        context = self.get_serializer_context()
+        rows = list(PositionListSerializer.read(chosen(request, **{self.actor_filter: actor})))
+        served = PositionSerializer(rows, many=True, context=self.get_serializer_context()).data
+        taken = [stands.Stand(actor, row["proposal"], row["position"]) for row in served]
+        topics = {row["proposal"]: row["topics"] for row in served}
         return self.answer(
             {
                 "actor": actor,
                 "counts": stands.counts(stand.position for stand in taken),
                 "topics": stands.by_topic(taken, topics),
-                "stands": PositionSerializer(positions, many=True, context=context).data,
+                "stands": served,
             }
         )
 
@@ -162,16 +166,21 @@ class AgreementView(OpenView):
     def get(self, request, format=None):
         self.check_parameters(request)
         etag = request_etag(request, dataset.key())
-        if etag in parse_etags(request.headers.get("If-None-Match", "")):
-            return HttpResponseNotModified(headers={"ETag": etag})
+        if unchanged := not_modified(request, etag):
+            return unchanged
         actors = self.actors(request.query_params.get("actors"))
-        results = stands.pairs(stands.read(chosen(request, m.Position.objects.all())), actors)
+        positions = chosen(request, m.Position.objects.all())
+        if actors:  # only the proposals on which a named actor took a stand can count
+            named = Q(participant__code__in=actors) | Q(organisation__slug__in=actors)
+            taken = m.Position.objects.filter(named).values("proposal_id")
+            positions = positions.filter(proposal__in=taken)
+        results = stands.pairs(stands.read(positions), actors)
         if "ordering" in request.query_params:
             results = self.ordered(results, request.query_params["ordering"])
         if request.accepted_renderer.format == "csv":
             return self.csv(request, results, etag)
-        data = PairSerializer(results, many=True).data
-        body = {"count": len(data), "method": stands.METHOD, "results": data}
+        # The pairs are plain values already in PairSerializer's shape (the schema's).
+        body = {"count": len(results), "method": stands.METHOD, "results": results}
         return Response(body, headers={"ETag": etag})
 
     def check_parameters(self, request) -> None:

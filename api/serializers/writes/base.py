@@ -1,4 +1,5 @@
-"""What editors send: references by code or slug, identifiers set once, model rules checked."""
+"""What every write serializer shares: references by code or slug, identifiers set once, model
+rules checked, nested rows replaced whole."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -167,13 +168,13 @@ class WriteSerializer(ModelRules, serializers.ModelSerializer):
             link = self.nested[name]
             related = getattr(record, name)
             keys = self.nested_keys.get(name)
-            stored = {_key(child, keys): child for child in related.all()} if keys else {}
+            stored = {row_identity(child, keys): child for child in related.all()} if keys else {}
             if not keys:
                 related.all().delete()
             for row in rows:
                 row = dict(row)
                 row_sources = row.pop("sources", [])
-                child = stored.pop(_key(row, keys), None) if keys else None
+                child = stored.pop(row_identity(row, keys), None) if keys else None
                 if child is None:
                     child = related.model.objects.create(**{link: record}, **row)
                     child.sources.set(row_sources)
@@ -183,7 +184,7 @@ class WriteSerializer(ModelRules, serializers.ModelSerializer):
                 child.delete()
 
 
-def _key(row, keys) -> tuple:
+def row_identity(row, keys) -> tuple:
     """A child row's identity within its record (a stand's actor), from a model or a dict."""
     values = (row.get(key) if isinstance(row, dict) else getattr(row, key) for key in keys)
     return tuple(getattr(value, "pk", value) for value in values)
@@ -204,202 +205,3 @@ def _update_in_place(record, values: dict, many: dict) -> None:
         record.save()
     for name, targets in relinked.items():
         getattr(record, name).set(targets)
-
-
-class StatusPeriodWriteSerializer(RowSerializer):
-    sources = sources()
-
-    class Meta:
-        model = m.StatusPeriod
-        fields = ("status", "start", "start_precision", "end", "end_precision", *GRADED,
-                  "sources")  # fmt: skip
-
-
-class ParticipantWriteSerializer(WriteSerializer):
-    identifier = "code"
-    nested = {"status_periods": "participant"}
-    status_history = StatusPeriodWriteSerializer(many=True, required=False, source="status_periods")
-    sources = sources()
-
-    class Meta:
-        model = m.Participant
-        fields = ("code", "iso3", "name", "kind", "region", "joined_on", "joined_on_precision",
-                  "status_history", *GRADED, "sources")  # fmt: skip
-
-    def to_internal_value(self, data):
-        # Codes are upper case; checked for uniqueness as such.
-        if isinstance(data, dict) and isinstance(data.get("code"), str):
-            data = {**data, "code": data["code"].upper()}
-        return super().to_internal_value(data)
-
-
-class OrganisationWriteSerializer(WriteSerializer):
-    sources = sources()
-
-    class Meta:
-        model = m.Organisation
-        fields = ("slug", "name", "acronym", "kind", "kp_observer", "country", "website",
-                  *GRADED, "sources")  # fmt: skip
-
-
-class AffiliationWriteSerializer(RowSerializer):
-    organisation = Identifier(m.Organisation, allow_null=True, required=False)
-    participant = code(allow_null=True, required=False)
-    sources = sources()
-
-    class Meta:
-        model = m.Affiliation
-        fields = ("organisation", "participant", "role", "start", "start_precision", "end",
-                  "end_precision", *GRADED, "sources")  # fmt: skip
-
-
-class PersonWriteSerializer(WriteSerializer):
-    nested = {"affiliations": "person"}
-    affiliations = AffiliationWriteSerializer(many=True, required=False)
-    sources = sources()
-
-    class Meta:
-        model = m.Person
-        fields = ("slug", "name", "affiliations", *GRADED, "sources")
-
-
-class BlocWriteSerializer(WriteSerializer):
-    members = code(many=True, required=False)
-    sources = sources()
-
-    class Meta:
-        model = m.Bloc
-        fields = ("slug", "name", "description", "members", *GRADED, "sources")
-
-
-class ChairmanshipWriteSerializer(WriteSerializer):
-    identifier = "year"
-    chair = code(allow_null=True, required=False)
-    chair_person = Identifier(m.Person, allow_null=True, required=False)
-    vice_chair = code(allow_null=True, required=False)
-    sources = sources()
-
-    class Meta:
-        model = m.Chairmanship
-        fields = ("year", "chair", "chair_person", "vice_chair", *GRADED, "sources")
-
-
-class MeetingWriteSerializer(WriteSerializer):
-    host = code(allow_null=True, required=False)
-    chair = code(allow_null=True, required=False)
-    sources = sources()
-
-    class Meta:
-        model = m.Meeting
-        fields = ("slug", "kind", "title", "year", "start_date", "start_date_precision",
-                  "end_date", "end_date_precision", "city", "country", "host", "chair", "outcome",
-                  "communique_adopted", *GRADED, "sources")  # fmt: skip
-
-
-class PositionWriteSerializer(RowSerializer):
-    """A stand inside its proposal: a participant's or an observer's, exactly one of the two."""
-
-    participant = code(allow_null=True, required=False)
-    organisation = Identifier(m.Organisation, allow_null=True, required=False)
-    sources = sources()
-
-    class Meta:
-        model = m.Position
-        fields = ("participant", "organisation", "position", *GRADED, "sources")
-
-    def validate(self, attrs):
-        _one_actor(attrs)
-        return super().validate(attrs)
-
-
-def _one_actor(attrs, instance=None) -> None:
-    participant = attrs.get("participant", getattr(instance, "participant", None))
-    organisation = attrs.get("organisation", getattr(instance, "organisation", None))
-    if (participant is None) == (organisation is None):
-        message = "Give exactly one of participant (a code) and organisation (a slug)."
-        raise serializers.ValidationError({"participant": [message], "organisation": [message]})
-
-
-class StandWriteSerializer(WriteSerializer):
-    """A stand written on its own, in /positions/: its proposal, its actor and what it was."""
-
-    identifier = None
-    proposal = Identifier(m.Proposal, help_text="The proposal (slug).")
-    participant = code(allow_null=True, required=False)
-    organisation = Identifier(m.Organisation, allow_null=True, required=False)
-    sources = sources()
-
-    class Meta:
-        model = m.Position
-        fields = ("proposal", "participant", "organisation", "position", *GRADED, "sources")
-
-    def validate(self, attrs):
-        _one_actor(attrs, self.instance)
-        return super().validate(attrs)
-
-
-class ProposalWriteSerializer(WriteSerializer):
-    """A proposal and its stands, written whole or not at all; a stand given again for the same
-    actor is changed in place and keeps its identifier."""
-
-    nested = {"positions": "proposal"}
-    nested_keys = {"positions": ("participant", "organisation")}
-    meeting = Identifier(m.Meeting, allow_null=True, required=False)
-    tabled_by = code(many=True, required=False)
-    tabled_by_organisations = Identifier(m.Organisation, many=True, required=False)
-    topics = TopicsField(required=False)
-    positions = PositionWriteSerializer(many=True, required=False)
-    sources = sources()
-
-    class Meta:
-        model = m.Proposal
-        fields = ("slug", "title", "summary", "meeting", "tabled_on", "tabled_on_precision",
-                  "tabled_by", "tabled_by_organisations", "topics", "decision_rule", "outcome",
-                  "positions", *GRADED, "sources")  # fmt: skip
-
-    def validate_positions(self, rows):
-        actors = [_key(row, ("participant", "organisation")) for row in rows]
-        if len(actors) != len(set(actors)):
-            raise serializers.ValidationError("One stand per participant or organisation.")
-        return rows
-
-
-class StatementWriteSerializer(WriteSerializer):
-    identifier = None
-    speaker = Identifier(m.Person, allow_null=True, required=False)
-    organisation = Identifier(m.Organisation, allow_null=True, required=False)
-    participant = code(allow_null=True, required=False)
-    meeting = Identifier(m.Meeting, allow_null=True, required=False)
-    proposal = Identifier(m.Proposal, allow_null=True, required=False)
-    topics = TopicsField(required=False)
-    source = Identifier(m.Source, help_text="The source that prints the words (slug).")
-
-    class Meta:
-        model = m.Statement
-        fields = ("text", "date", "date_precision", "speaker", "speaker_description",
-                  "speaker_role", "organisation", "participant", "meeting", "proposal", "topics",
-                  "language", "source", *GRADED)  # fmt: skip
-
-
-class SourceWriteSerializer(WriteSerializer):
-    class Meta:
-        model = m.Source
-        fields = ("slug", "url", "kind", "title", "publisher", "author", "published_on",
-                  "published_on_precision", *GRADED)  # fmt: skip
-
-
-class ProductionWriteSerializer(WriteSerializer):
-    identifier = None
-    participant = code(allow_null=True, help_text="Code, or null for the world total.")
-    sources = sources()
-
-    class Meta:
-        model = m.Production
-        fields = ("participant", "year", "carats", "value_usd", *GRADED, "sources")
-
-
-class TradeWriteSerializer(ProductionWriteSerializer):
-    class Meta:
-        model = m.Trade
-        fields = ("participant", "year", "flow", "carats", "value_usd", "certificates", *GRADED,
-                  "sources")  # fmt: skip

@@ -1,0 +1,41 @@
+"""The views: a ViewSet per collection, named `<Model>ViewSet` (the router finds them by that
+name), and the pages beside them."""
+
+from .base import Collection, OpenView
+from .collections import (
+    BlocViewSet,
+    ChairmanshipViewSet,
+    MeetingViewSet,
+    OrganisationViewSet,
+    ParticipantViewSet,
+    PersonViewSet,
+    PositionViewSet,
+    ProposalViewSet,
+    SourceViewSet,
+    StatementViewSet,
+)
+from .site import ChangesView, ExportView, RootView
+from .stands import AgreementView
+from .statistics import ProductionViewSet, SVGRenderer, TradeViewSet
+
+__all__ = [
+    "AgreementView",
+    "BlocViewSet",
+    "ChairmanshipViewSet",
+    "ChangesView",
+    "Collection",
+    "ExportView",
+    "MeetingViewSet",
+    "OpenView",
+    "OrganisationViewSet",
+    "ParticipantViewSet",
+    "PersonViewSet",
+    "PositionViewSet",
+    "ProductionViewSet",
+    "ProposalViewSet",
+    "RootView",
+    "SVGRenderer",
+    "SourceViewSet",
+    "StatementViewSet",
+    "TradeViewSet",
+]

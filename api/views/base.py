@@ -1,0 +1,97 @@
+"""The two bases of every view: `Collection`, composed of mixins each with one job, and
+`OpenView` for the read-only pages beside the collections."""
+
+from django.http import Http404
+from rest_framework import exceptions, mixins, viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+
+from ..conditional import ConditionalRequests
+from ..editing import Editable
+from ..parameters import StrictParameters
+from ..renderers import CSVRenderer, JSONRenderer, NDJSONRenderer
+from ..streaming import StreamedExports
+
+
+class KnownMethods:
+    """A method the view does not have is a 405, before any token or parameter is read."""
+
+    def initial(self, request, *args, **kwargs):
+        if getattr(self, request.method.lower(), None) is None:
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+
+class OpenView(KnownMethods, APIView):
+    """A read-only view beside the collections (root, export, feed): no token read, and a
+    method it does not have is a 405."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+
+class Collection(
+    KnownMethods,
+    Editable,
+    ConditionalRequests,
+    StrictParameters,
+    StreamedExports,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A collection: list and detail for everyone, writes for editors, every parameter checked.
+
+    An unknown parameter is a 400 that lists the allowed ones, so that a typo never silently
+    returns unfiltered data; a repeated parameter or a NUL byte is a 400 too.
+    """
+
+    renderer_classes = (JSONRenderer, CSVRenderer, NDJSONRenderer)
+    # How an identifier in the URL is normalised: participant codes are upper case, slugs lower.
+    lookup_case: str | None = "lower"
+
+    def list(self, request, *args, **kwargs):
+        """JSON in pages; CSV and NDJSON stream every matching row, in constant memory."""
+        if unchanged := self.not_modified():
+            return unchanged
+        if self.streamed():
+            return self.export()
+        self.check_shape()
+        response = super().list(request, *args, **kwargs)
+        response["ETag"] = self.etag
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        """A record, as answered before in this dataset version if that answer is kept.
+
+        A detail's ETag comes from its body, so even revalidating one needs the body: kept, a
+        popular record costs one query (the version) until anything changes. A list needs no
+        such help: its ETag is the version itself."""
+        if remembered := self.remembered():
+            return remembered
+        self.check_shape()
+        return super().retrieve(request, *args, **kwargs)
+
+    def check_shape(self) -> None:
+        """Building the fields checks `fields=` and `expand=`, even when a list turns out empty."""
+        _ = self.get_serializer().fields
+
+    def filter_queryset(self, queryset):
+        # Filters shape lists; a detail finds its record by identifier alone (a world total too).
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def record_id(self) -> str:
+        """The identifier in the URL, normalised (participant codes upper case, slugs lower)."""
+        key = self.lookup_url_kwarg or self.lookup_field
+        value = self.kwargs[key]
+        return getattr(value, self.lookup_case)() if self.lookup_case else value
+
+    def get_object(self):
+        key = self.lookup_url_kwarg or self.lookup_field
+        self.kwargs[key] = self.record_id()
+        try:
+            return super().get_object()
+        except Http404:
+            noun = self.get_queryset().model._meta.verbose_name
+            name = "id" if key == "pk" else key
+            raise exceptions.NotFound(f"No {noun} has the {name} {self.kwargs[key]}.") from None

@@ -1,0 +1,62 @@
+"""A statement is served by three paths: its detail serializer over a model, the column table's
+Python over plain values (lists and exports), and, on PostgreSQL, the table's SQL twins (COPY).
+The table covers every field, and the three write the same bytes for every awkward value."""
+
+import pytest
+
+from api import columns, pgcopy
+from api.serializers import StatementSerializer
+from api.views import StatementViewSet
+from tests import test_pgcopy
+
+pytestmark = pytest.mark.django_db
+PATH = "/api/v1/statements/"
+awkward = test_pgcopy.awkward  # statements holding every awkward value a statement can hold
+PARAMS = [
+    {"format": "csv"},
+    {"format": "csv", "bom": "1", "ordering": "-date"},
+    {"format": "csv", "fields": "note,id,citation,topics,created_at"},
+    {"format": "ndjson"},
+    {"format": "ndjson", "fields": "topics,date,speaker", "ordering": "-id"},
+]
+
+
+def test_the_column_table_covers_every_field_of_a_statement_in_order():
+    assert list(columns.STATEMENT) == list(StatementSerializer().fields)
+    assert all(column.sql and column.reads for column in columns.STATEMENT.values())
+
+
+def export(client, params) -> bytes:
+    response = client.get(PATH, params)
+    assert response.status_code == 200, response.content[:300]
+    return b"".join(response.streaming_content)
+
+
+def by_columns(client, monkeypatch, params) -> bytes:
+    """Plain values through the column table's Python, as on SQLite."""
+    with monkeypatch.context() as patch:
+        patch.setattr(pgcopy, "can_copy", lambda queryset, names: False)
+        return export(client, params)
+
+
+def by_models(client, monkeypatch, params) -> bytes:
+    """Model instances through StatementSerializer, as a detail is served."""
+    with monkeypatch.context() as patch:
+        patch.setattr(pgcopy, "can_copy", lambda queryset, names: False)
+        patch.setattr(StatementViewSet, "read", lambda self, queryset: queryset)
+        return export(client, params)
+
+
+@pytest.mark.parametrize("params", PARAMS)
+def test_the_column_table_writes_the_same_bytes_as_the_detail_serializer(
+    client, monkeypatch, awkward, params
+):
+    written = by_columns(client, monkeypatch, params)
+    assert written == by_models(client, monkeypatch, params)
+    assert written.count(b"\n") > 2  # rows, not just a header
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("params", PARAMS)
+def test_the_sql_twins_write_the_same_bytes_as_the_python(client, monkeypatch, awkward, params):
+    assert export(client, params) == by_columns(client, monkeypatch, params)
