@@ -28,6 +28,7 @@ if __package__ in (None, ""):  # run as `python bench/bench.py`: import bench/ a
 
 from bench import drive, measure, report, shape
 from bench.drive import DEEP_PAGE, say
+from bench.figures import collect
 from bench.measure import BenchError
 from bench.servers import BIN, ROOT, server
 
@@ -201,6 +202,9 @@ def run(settings: Settings) -> tuple[list, dict]:
         facts = {"machine": machine(url)}
         chosen = drive.targets(url)
         say(f"{chosen.rows:,} statements; the filtered list holds {chosen.filtered:,}")
+        stands = chosen.stands
+        say(f"{stands.positions:,} stands; {stands.actor} took {stands.taken:,} "
+            f"({stands.support:,} of support), beside {stands.others:,} other actors")  # fmt: skip
         # The reference's timeout leaves room for a whole export: its figure must not be cut.
         with (
             server("api", env, folder) as api,
@@ -223,7 +227,7 @@ def run(settings: Settings) -> tuple[list, dict]:
             bench = drive.Bench(settings, api, ref, chosen)
             tags = bench.drive()
             exports = bench.exports()
-            return drive.figures(bench, exports, tags), facts
+            return collect(bench, exports, tags), facts
 
 
 def main() -> int:

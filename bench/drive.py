@@ -1,4 +1,4 @@
-"""What `make bench` runs against both servers, and the figures it makes of the results."""
+"""What `make bench` runs against both servers; bench/figures.py makes figures of it."""
 
 import time
 import urllib.error
@@ -8,8 +8,7 @@ from dataclasses import dataclass
 import psycopg
 
 from bench import measure
-from bench.measure import Download, Load
-from bench.report import Figure
+from bench.measure import BenchError, Download, Load
 from bench.servers import Server
 
 EXPAND = "speaker,organisation,participant,meeting,proposal,source"
@@ -20,10 +19,23 @@ DEEP_PAGE = 5000
 DEEP_SPREAD = 2000
 STRIDE = 1237  # prime to the 4,000 pages
 MEMORY_LIMIT_MB = 150
+# The stands' figures, each the same URL throughout a run as for the statements' lists.
+STANDS = ("positions", "pos-filtered", "agreement", "record")
 
 
 def say(message: str) -> None:
     print(f"bench: {message}", flush=True)
+
+
+@dataclass
+class Stands:
+    """The participant with the most stands: its record, its agreement, its stands of support."""
+
+    positions: int  # every stand
+    actor: str  # its code
+    taken: int  # its stands
+    support: int  # of which support
+    others: int  # the actors that stood on a proposal it stood on: its agreement's pairs
 
 
 @dataclass
@@ -34,6 +46,7 @@ class Targets:
     filtered: int
     paths: dict[str, str]
     deep_size: int
+    stands: Stands
 
 
 DETAIL = """SELECT id FROM api_statement s
@@ -50,6 +63,24 @@ FILTERED = """SELECT count(*) FROM api_statement s JOIN api_participant p ON p.i
           @@ websearch_to_tsquery('english', 'compliance')"""
 
 
+ACTOR = """SELECT p.id, p.code, count(*), count(*) FILTER (WHERE x.position = 'support')
+    FROM api_position x JOIN api_participant p ON p.id = x.participant_id
+    GROUP BY p.id, p.code ORDER BY count(*) DESC, p.code LIMIT 1"""
+OTHERS = """SELECT count(DISTINCT (y.participant_id, y.organisation_id)) FROM api_position x
+    JOIN api_position y ON y.proposal_id = x.proposal_id AND y.id <> x.id
+    WHERE x.participant_id = %s"""
+
+
+def stands(connection) -> Stands:
+    (positions,) = connection.execute("SELECT count(*) FROM api_position").fetchone()
+    found = connection.execute(ACTOR).fetchone()
+    if found is None:
+        raise BenchError("The database holds no participant's stand to benchmark.")
+    pk, actor, taken, support = found
+    (others,) = connection.execute(OTHERS, [pk]).fetchone()
+    return Stands(positions, actor, taken, support, others)
+
+
 def targets(url: str) -> Targets:
     with psycopg.connect(url) as connection:
         (rows,) = connection.execute("SELECT count(*) FROM api_statement").fetchone()
@@ -59,6 +90,7 @@ def targets(url: str) -> Targets:
             or connection.execute("SELECT max(id) FROM api_statement").fetchone()
         )
         (filtered,) = connection.execute(FILTERED).fetchone()
+        chosen = stands(connection)
     deep_size = min(100, rows // (DEEP_PAGE + DEEP_SPREAD))  # the pages exist at every size
     paths = {
         "list": "/api/v1/statements/?page_size=100",
@@ -68,10 +100,15 @@ def targets(url: str) -> Targets:
         "deep": f"/api/v1/statements/?page={DEEP_PAGE}&page_size={deep_size}",
         "csv": "/api/v1/statements/?format=csv",
         "ndjson": "/api/v1/statements/?format=ndjson",
+        "positions": "/api/v1/positions/?page_size=100",
+        "pos-filtered": f"/api/v1/positions/?participant={chosen.actor}&position=support"
+        "&page_size=100",
+        "agreement": f"/api/v1/agreement/?actors={chosen.actor}",
+        "record": f"/api/v1/participants/{chosen.actor}/record/",
     }
     if deep_size == 100:
         paths["first"] = paths["list"]
-    return Targets(rows, filtered, paths, deep_size)
+    return Targets(rows, filtered, paths, deep_size, chosen)
 
 
 def etag(running: Server, path: str) -> tuple[str | None, int]:
@@ -140,7 +177,7 @@ class Bench:
         """(case, side, path, headers) of every load run; the revalidation sends the side's ETag."""
         paths = self.targets.paths
         found = []
-        for case in ("list", "filtered", "detail", "first", "deep", "revalidate"):
+        for case in ("list", "filtered", "detail", "first", "deep", "revalidate", *STANDS):
             if case == "first" and paths["first"] == paths["list"]:
                 continue
             for side in ("api", "reference"):
@@ -169,7 +206,7 @@ class Bench:
                 best = self.loads.get((case, side))
                 if best is None or load.rate(status) > best.rate(status):
                     self.loads[(case, side)] = load
-                say(f"  {case:10} {side:9} {load.rate(status):8.1f}/s  p99 {load.p99_ms:7.0f} ms"
+                say(f"  {case:12} {side:9} {load.rate(status):8.1f}/s  p99 {load.p99_ms:7.0f} ms"
                     + (f"  ({s})" if (s := load.surprises(status)) else ""))  # fmt: skip
         return tags
 
@@ -209,87 +246,14 @@ class Bench:
 
 
 def _swap(cases: list) -> list:
-    """The same runs, the reference first in each pair: neither side always goes first."""
-    swapped = []
-    for i in range(0, len(cases), 2):
-        pair = cases[i : i + 2]
-        if len(pair) == 2 and pair[0][0] == pair[1][0]:
-            pair = pair[::-1]
-        swapped += pair
+    """The same runs, the reference first in each pair: neither side always goes first. A case
+    run on one side alone (a revalidation without an ETag) stays where it is."""
+    swapped, i = [], 0
+    while i < len(cases):
+        if i + 1 < len(cases) and cases[i][0] == cases[i + 1][0]:
+            swapped += [cases[i + 1], cases[i]]
+            i += 2
+        else:
+            swapped.append(cases[i])
+            i += 1
     return swapped
-
-
-def _ratio(api: float | None, ref: float | None) -> float | None:
-    return api / ref if api is not None and ref else None
-
-
-def throughput_figure(key: str, name: str, api: Load | None, ref: Load | None) -> Figure:
-    a, r = (api.rate() if api else None), (ref.rate() if ref else None)
-    ratio = _ratio(a, r)
-    note = f"p99 {api.p99_ms:,.0f} ms vs {ref.p99_ms:,.0f} ms" if api and ref else "not run"
-    if api and (surprise := api.surprises()):
-        note += f"; API answered {surprise}"
-    if (api and api.capped) or (ref and ref.capped):
-        note += "; a run reached BENCH_REQUESTS: its rate is a lower bound"
-    passed = ratio is not None and ratio >= 0.5
-    return Figure(key, name, a, r, "req/s", ratio, ">= 0.50", passed, note)
-
-
-def figures(bench: Bench, exports: dict, tags: dict) -> list[Figure]:
-    loads, chosen = bench.loads, bench.targets
-    get = loads.get
-    found = [
-        throughput_figure("1a", "list ?page_size=100", get(("list", "api")),
-                          get(("list", "reference"))),
-        throughput_figure("1b", f"list, 2 filters and a search ({chosen.filtered:,} rows)",
-                          get(("filtered", "api")), get(("filtered", "reference"))),
-        throughput_figure("2", "detail, its 6 references expanded", get(("detail", "api")),
-                          get(("detail", "reference"))),
-    ]  # fmt: skip
-    costs = {}
-    for side in ("api", "reference"):
-        first, deep = get(("first", side)) or get(("list", side)), get(("deep", side))
-        costs[side] = first.rate() / deep.rate() if first and deep and deep.rate() else None
-    api_cost, ref_cost = costs["api"], costs["reference"]
-    low, high = DEEP_PAGE - DEEP_SPREAD, DEEP_PAGE + DEEP_SPREAD - 1
-    note = f"cost = 1 / throughput; page_size={chosen.deep_size}, pages {low:,}-{high:,} once each"
-    if ref_cost and api_cost:
-        note += f"; API/reference {api_cost / ref_cost:.2f}"
-    passed = api_cost is not None and api_cost <= 2
-    name = f"page {DEEP_PAGE} cost (x page 1)"
-    found.append(Figure("3", name, api_cost, ref_cost, "x", api_cost, "<= 2.00", passed, note))
-    for letter, format in (("a", "csv"), ("c", "ndjson")):
-        api, ref = exports[(format, "api")], exports[(format, "reference")]
-        a = api.rows / api.download.seconds if api.download.seconds else 0.0
-        r = ref.rows / ref.download.seconds if ref.download.seconds else 0.0
-        ratio = _ratio(a, r)
-        note = f"{api.download.seconds:.1f} s vs COPY {ref.download.seconds:.1f} s"
-        if not api.complete:
-            note += f"; API: {api.problem()}, {api.rows:,} of {chosen.rows:,} rows"
-        if not ref.complete:
-            note += f"; reference: {ref.problem()}"
-        passed = api.complete and ref.complete and ratio is not None and ratio >= 0.5
-        found.append(Figure(f"4{letter}", f"{format.upper()} export, all statements", a, r,
-                            "rows/s", ratio, ">= 0.50", passed, note))  # fmt: skip
-        memory = f"serving worker's peak RSS (it started at {api.start_mb:.0f} MB)"
-        if not api.complete:
-            memory += "; over an incomplete export"
-        found.append(Figure(
-            f"4{chr(ord(letter) + 1)}", f"{format.upper()} export, peak memory", api.peak_mb,
-            ref.peak_mb, "MB", _ratio(api.peak_mb, ref.peak_mb), f"< {MEMORY_LIMIT_MB} MB",
-            api.complete and 0 < api.peak_mb < MEMORY_LIMIT_MB, memory,
-        ))  # fmt: skip
-    rates = {}
-    for side in ("api", "reference"):
-        full, again = get(("list", side)), get(("revalidate", side))
-        rates[side] = again.rate(304) / full.rate() if full and again and full.rate() else None
-    note = "304 responses/s over full 200 responses/s of the same list"
-    if not tags["api"]:
-        note += f"; the API's list (HTTP {bench.list_status['api']}) has no ETag"
-    elif (again := get(("revalidate", "api"))) and (surprise := again.surprises(304)):
-        note += f"; API answered {surprise}"
-    api_rate, ref_rate = rates["api"], rates["reference"]
-    passed = api_rate is not None and api_rate >= 2
-    name = "If-None-Match revalidation (x full)"
-    found.append(Figure("5", name, api_rate, ref_rate, "x", api_rate, ">= 2.00", passed, note))
-    return found

@@ -3,17 +3,30 @@
 # What `make bench` holds the API to: the same requests, answered with bodies of the same shape
 # (see api/serializers/statements.py) by the plainest fast code, with no framework. Served by
 # gunicorn with the API's own gunicorn.conf.py: `gunicorn --config gunicorn.conf.py
-# bench.reference:application`, DATABASE_URL naming the benchmark database.
+# bench.reference:application`, DATABASE_URL naming the benchmark database. Positions, records
+# and agreement are answered by bench/reference_positions.py; what both modules share is in
+# bench/reference_web.py.
 
-import hashlib
-import os
 import re
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs
 
-import orjson
-import psycopg
-
+from bench import reference_positions
 from bench.reference_sql import COLUMNS, JOINS, ORDER, SEARCH, VERSION, export_query
+from bench.reference_web import (
+    STATUS,
+    Problem,
+    base_url,
+    connection,
+    identifiers,
+    not_modified,
+    page,
+    page_size,
+    problem,
+    reset,
+    respond,
+    unknown_parameters,
+    version_etag,
+)
 
 LIST_PATH = re.compile(r"^/api/v1/statements(?:/|\.(csv|ndjson))$")
 DETAIL_PATH = re.compile(r"^/api/v1/statements/([0-9]{1,18})/$")
@@ -24,41 +37,10 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December")  # fmt: skip
 BLOCK = 64 * 1024
 
-_connection: psycopg.Connection | None = None
-
-
-def connection() -> psycopg.Connection:
-    """This worker's connection, opened on its first request and kept."""
-    global _connection
-    if _connection is None or _connection.closed:
-        _connection = psycopg.connect(
-            os.environ["DATABASE_URL"],
-            autocommit=True,
-            options="-c TimeZone=UTC -c DateStyle=ISO",
-        )
-    return _connection
-
-
-def reset() -> None:
-    """Drop a connection left mid-COPY by a client that went away."""
-    global _connection
-    if _connection is not None:
-        _connection.close()
-    _connection = None
-
-
-class Problem(Exception):
-    def __init__(self, status: int, detail: str, errors: dict | None = None):
-        super().__init__(detail)
-        self.status, self.detail, self.errors = status, detail, errors or {}
-
-
-STATUS = {200: "200 OK", 304: "304 Not Modified", 400: "400 Bad Request", 404: "404 Not Found"}
-TITLES = {400: "Bad Request", 404: "Not Found"}
-
 
 def application(environ, start_response):
-    """Route a GET: the statements list (JSON, CSV, NDJSON), a statement, or /healthz."""
+    """Route a GET: the statements list (JSON, CSV, NDJSON), a statement, the positions and
+    their records and agreement (bench/reference_positions.py), or /healthz."""
     path = environ.get("PATH_INFO", "")
     try:
         if path == "/healthz":
@@ -69,66 +51,11 @@ def application(environ, start_response):
             return detail(environ, start_response, int(match[1]), params)
         if match := LIST_PATH.match(path):
             return listing(environ, start_response, params, match[1] or params.get("format"))
+        if answer := reference_positions.route(environ, start_response, path, params):
+            return answer
         raise Problem(404, "Not found.")
-    except Problem as problem:
-        body = {"type": "about:blank", "title": TITLES[problem.status], "status": problem.status,
-                "detail": problem.detail, "errors": problem.errors}  # fmt: skip
-        return respond(start_response, problem.status, body, "application/problem+json")
-
-
-def respond(start_response, status: int, body, content_type="application/json", etag=None):
-    content = orjson.dumps(body, option=orjson.OPT_UTC_Z)
-    headers = [("Content-Type", content_type), ("Content-Length", str(len(content))),
-               ("Vary", "Accept")]  # fmt: skip
-    if etag:
-        headers.append(("ETag", etag))
-    start_response(STATUS[status], headers)
-    return [content]
-
-
-def base_url(environ) -> str:
-    return f"{environ['wsgi.url_scheme']}://{environ.get('HTTP_HOST', 'localhost')}"
-
-
-def version_etag(environ, media_type: str) -> str:
-    """An ETag from the dataset's version and the request, as the API's streamed formats do."""
-    with connection().cursor() as cursor:
-        cursor.execute(VERSION)
-        version = "|".join(str(value) for (value,) in cursor.fetchall())
-    url = base_url(environ) + environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", "")
-    key = f"{version} {url} {media_type}"
-    return f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
-
-
-def not_modified(environ, start_response, etag: str):
-    given = environ.get("HTTP_IF_NONE_MATCH", "")
-    if etag in (tag.strip() for tag in given.split(",")):
-        start_response(STATUS[304], [("ETag", etag)])
-        return [b""]
-    return None
-
-
-def whole_number(params: dict, name: str) -> int | None:
-    value = params.get(name)
-    if value is None:
-        return None
-    if not value.isascii() or not value.isdigit() or int(value) < 1:
-        raise Problem(400, "Invalid input.", {name: [f"Must be a whole number from 1: {value!r}"]})
-    return int(value)
-
-
-def identifiers(cursor, params: dict, name: str, table: str, key: str) -> list[int] | None:
-    """The ids of comma-separated codes or slugs; an unknown one is a 400 naming it."""
-    value = params.get(name)
-    if value is None:
-        return None
-    normalise = str.upper if key == "code" else str.lower
-    wanted = list(dict.fromkeys(normalise(item.strip()) for item in value.split(",")))
-    cursor.execute(f"SELECT id, {key} FROM {table} WHERE {key} = ANY(%s)", [wanted])
-    found = {row[1]: row[0] for row in cursor.fetchall()}
-    if unknown := [item for item in wanted if item not in found]:
-        raise Problem(400, "Invalid input.", {name: [f"Unknown {name}: {', '.join(unknown)}."]})
-    return list(found.values())
+    except Problem as found:
+        return problem(start_response, found)
 
 
 def conditions(cursor, params: dict) -> tuple[list[str], list]:
@@ -156,16 +83,13 @@ def expansions(params: dict) -> set[str]:
 
 
 def listing(environ, start_response, params: dict, format: str | None):
-    if unknown := sorted(set(params) - LIST_PARAMETERS):
-        allowed = [f"Unknown parameter. Allowed: {', '.join(sorted(LIST_PARAMETERS))}."]
-        raise Problem(400, "Invalid input.", dict.fromkeys(unknown, allowed))
+    unknown_parameters(params, LIST_PARAMETERS)
     if format not in (None, "json", *STREAMED):
         raise Problem(404, f"Unknown format: {format}.")
     expand = expansions(params)
-    size = min(whole_number(params, "page_size") or 50, 1000)
-    page = whole_number(params, "page") or 1
+    number, size = page_size(params)
     media_type = STREAMED.get(format, "application/json")
-    etag = version_etag(environ, media_type)
+    etag = version_etag(environ, media_type, VERSION)
     if unchanged := not_modified(environ, start_response, etag):
         return unchanged
     with connection().cursor() as cursor:
@@ -175,38 +99,26 @@ def listing(environ, start_response, params: dict, format: str | None):
             return export(environ, start_response, format, clause, args, etag)
         cursor.execute(f"SELECT count(*) FROM api_statement s {clause}", args)
         (count,) = cursor.fetchone()
-        if (page - 1) * size >= max(count, 1):
-            raise Problem(404, f"Page {page} does not exist: that page contains no results")
+        if (number - 1) * size >= max(count, 1):
+            raise Problem(404, f"Page {number} does not exist: that page contains no results")
         # The page's ids first, from the narrow rows alone; then their columns.
         cursor.execute(
             f"SELECT {COLUMNS} FROM (SELECT s.id FROM api_statement s {clause} {ORDER} "
             f"LIMIT %s OFFSET %s) page JOIN api_statement s ON s.id = page.id {JOINS} {ORDER}",
-            [*args, size, (page - 1) * size],
+            [*args, size, (number - 1) * size],
         )
         rows = cursor.fetchall()
     base = base_url(environ)
-    url = base + environ.get("PATH_INFO", "")
-
-    def link(number: int) -> str:
-        query = {name: [value] for name, value in params.items() if name != "page"}
-        if number > 1:
-            query["page"] = [str(number)]
-        return f"{url}?{urlencode(sorted(query.items()), doseq=True)}"
-
-    body = {
-        "count": count,
-        "next": link(page + 1) if page * size < count else None,
-        "previous": link(page - 1) if page > 1 else None,
-        "results": [statement(row, base, expand) for row in rows],
-    }
-    return respond(start_response, 200, body, etag=etag)
+    results = [statement(row, base, expand) for row in rows]
+    return respond(start_response, 200, page(environ, params, results, count, number, size),
+                   etag=etag)  # fmt: skip
 
 
 def detail(environ, start_response, pk: int, params: dict):
     if unknown := sorted(set(params) - {"expand", "fields", "format"}):
         raise Problem(400, "Invalid input.", {name: ["Unknown parameter."] for name in unknown})
     expand = expansions(params)
-    etag = version_etag(environ, "application/json")
+    etag = version_etag(environ, "application/json", VERSION)
     if unchanged := not_modified(environ, start_response, etag):
         return unchanged
     with connection().cursor() as cursor:

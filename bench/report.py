@@ -11,8 +11,9 @@ INTRO = """## `make bench`: the API against a hand-written reference
 
 Written by `bench/bench.py` at the end of every `make bench`: one table per database size, the
 latest run of each. In the same run and on the same database, the reference
-(`bench/reference.py`: WSGI, hand-written SQL through psycopg 3, orjson; no Django) answers the
-same requests with the same bodies (checked: "Same answers" under each table), served by
+(`bench/reference.py`, and `bench/reference_positions.py` for stands: WSGI, hand-written SQL
+through psycopg 3, orjson; no Django) answers the same requests with the same bodies (checked:
+"Same answers" under each table), served by
 gunicorn with the API's own `gunicorn.conf.py` and as many workers. wrk drives both on the
 loopback, with the same connections for the same time, sides alternating.
 
@@ -40,6 +41,17 @@ loopback, with the same connections for the same time, sides alternating.
 - 5: 304 responses per second to `If-None-Match` with the list's ETag, over full responses per
   second of the same list. The reference's ETag comes from the latest `updated_at` of the
   tables a statement reads and the last history row (indexes only).
+- 6a-6d: stands, measured as 1a is. The participant with the most stands in the database is
+  chosen; 6b lists its stands of support, 6c is its agreement with every actor that stood on a
+  proposal it stood on (`/agreement/?actors=`), 6d its record (`/participants/{code}/record/`).
+  The positions list keeps its count and keys per dataset version as the statements' does, then
+  reads its page as model instances (proposal, meeting, actor; sources and topics prefetched)
+  and serializes them with DRF; a record reads the actor's stands the same way, and agreement
+  reads every stand in the database and counts the pairs in Python, on every request. The
+  reference reads the stands it needs with one query (for 6c, only those on the actor's
+  proposals) and counts in Python too. The synthetic data gives participants' stands only (1 to
+  6 on each proposal, one proposal per 2,000 statements); observers' stands come from the
+  reference data alone.
 """
 
 
