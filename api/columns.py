@@ -82,7 +82,7 @@ class Column:
     plain: bool = False  # never starts like a spreadsheet formula: COPY need not guard it
 
 
-def _converter(field):
+def converter(field):
     """`field.to_representation` for the values a database returns, without its per-value
     overhead where it is plain: an aware moment in ISO 8601 (UTC ending in Z), choices by their
     table; None for text and whole numbers, served as the database returns them."""
@@ -108,7 +108,7 @@ def own(name: str, sql: str = "", plain: bool = False) -> Column:
     """A field of the statement's own, served as its serializer field would serve it."""
 
     def getter(field, rows, request):
-        if (convert := _converter(field)) is None:
+        if (convert := converter(field)) is None:
             return operator.itemgetter(name)
         return lambda row: None if (value := row[name]) is None else convert(value)
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from api import models as m
+from api.columns import converter
 
 from .base import COMMON_FIELDS, Link, ShapedSerializer, code, ref, slug, slugs
 from .briefs import (
@@ -86,10 +87,11 @@ def _linked(through, owner: str, target: str, owners: set) -> dict[int, list[str
 
 
 def _plain(field, column: str):
-    """A getter that serves a plain value as the field would: dates and moments as ISO text."""
-    if isinstance(field, serializers.DateTimeField | serializers.DateField):
-        return lambda row: None if row[column] is None else field.to_representation(row[column])
-    return lambda row: row[column]
+    """A getter that serves a plain value as the field would (api/columns.py's converters)."""
+    convert = None if isinstance(field, serializers.RelatedField) else converter(field)
+    if convert is None:  # text, numbers, and references read as their code or slug
+        return lambda row: row[column]
+    return lambda row: None if row[column] is None else convert(row[column])
 
 
 class PositionSerializer(ShapedSerializer):
