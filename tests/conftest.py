@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from api.reference import load
+from tests import live
 
 
 @pytest.fixture(scope="session")
@@ -27,3 +28,11 @@ def fresh_throttles():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def live_database(tmp_path_factory):
+    """The reference database, migrated and loaded once per run, that each live server copies."""
+    url = live.reference_database(tmp_path_factory.mktemp("live-reference"))
+    yield url
+    live.drop(url)

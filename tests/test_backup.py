@@ -38,9 +38,9 @@ for command in json.loads({commands!r}):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, live_database):
     folder = tmp_path_factory.mktemp("backup")
-    with live_server(folder, workers=1) as (base, env):
+    with live_server(live_database, folder, workers=1) as (base, env):
         yield base, env, folder
 
 
