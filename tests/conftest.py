@@ -1,6 +1,7 @@
 """Shared test set-up: the whole reference dataset, loaded once into the test database."""
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 
 from api.reference import load
@@ -23,11 +24,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def fresh_throttles():
-    """Each test starts with empty request counters (they live in the cache)."""
-    from django.core.cache import cache
-
-    cache.clear()
+def fresh_caches():
+    """Each test starts with empty caches: no request counters, no answers kept by another."""
+    for kept in caches.all():
+        kept.clear()
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from api import models as m
 from tests import factories as f
+from tests.helpers import rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +34,16 @@ def queries_kept(client, path: str, **params) -> int:
     return len([query for query in captured if "SAVEPOINT" not in query["sql"]])
 
 
-@pytest.fixture
-def many():
-    """At least 200 rows in every collection, each with references and sources to load."""
+@pytest.fixture(scope="module")
+def many(django_db_setup, django_db_blocker):
+    """At least 200 rows in every collection, each with references and sources to load: made
+    once for the module's tests (some ten seconds), undone after them."""
+    with rolled_back(django_db_blocker):
+        make_many()
+        yield
+
+
+def make_many():
     shared = {"participant": f.ParticipantFactory(), "speaker": f.PersonFactory()}
     meeting = f.MeetingFactory(host=shared["participant"], chair=shared["participant"])
     f.ParticipantFactory.create_batch(200 - m.Participant.objects.count() + 10)
