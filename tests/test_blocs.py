@@ -1,27 +1,23 @@
 """/api/v1/blocs/: informal groups of participants, such as the Western bloc."""
 
-import csv
 import datetime
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from api import models as m
+from tests.helpers import problem, rows, source_slugs, stamp
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/v1/blocs/"
-FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 WESTERN = ["AU", "CA", "CH", "EU", "GB", "US"]
 
 
 def western_row() -> dict[str, str]:
-    with (FIXTURES / "blocs.csv").open(encoding="utf-8", newline="") as file:
-        (row,) = [row for row in csv.DictReader(file) if row["slug"] == "western-bloc"]
+    (row,) = [row for row in rows("blocs.csv") if row["slug"] == "western-bloc"]
     return row
 
 
@@ -46,22 +42,6 @@ def slugs(client, query: str = "") -> list[str]:
     body = response.json()
     assert body["count"] == len(body["results"])
     return [item["slug"] for item in body["results"]]
-
-
-def problem(response, status: int, parameter: str | None = None) -> dict:
-    """Assert an RFC 9457 problem of that status, naming `parameter` if given."""
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert body["status"] == status
-    assert isinstance(body["type"], str) and body["title"] and body["detail"]
-    if parameter is not None:
-        assert parameter in body["errors"], body
-    return body
-
-
-def stamp(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
 
 
 def test_the_reference_dataset_has_one_bloc_the_western_bloc(client):
@@ -251,7 +231,7 @@ def test_detail_of_the_western_bloc_is_the_whole_record(client):
         "name": "Western bloc",
         "description": row["description"],
         "members": sorted(row["members"].split(";")),
-        "sources": sorted(m.Source.objects.get(url=url).slug for url in row["sources"].split()),
+        "sources": source_slugs(row["sources"]),
         "confidence": "single_source",
         "note": row["note"],
         "created_at": stamp(record.created_at),

@@ -3,21 +3,12 @@
 import pytest
 
 from api import models as m
+from tests.helpers import problem
 
 pytestmark = pytest.mark.django_db
 
 COLLECTIONS = ("participants", "organisations", "people", "blocs", "chairmanships", "meetings",
                "proposals", "statements", "sources", "production", "trade")  # fmt: skip
-PROBLEM_KEYS = {"type", "title", "status", "detail"}
-
-
-def problem(response, status: int) -> dict:
-    assert response.status_code == status, response.content[:300]
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert PROBLEM_KEYS <= set(body) <= PROBLEM_KEYS | {"errors"}
-    assert body["status"] == status and body["type"] == "about:blank" and body["detail"]
-    return body
 
 
 @pytest.mark.parametrize("collection", COLLECTIONS)

@@ -9,6 +9,7 @@ import pytest
 
 from api import models as m
 from api.renderers import cell, columns
+from tests.helpers import problem
 
 pytestmark = pytest.mark.django_db
 
@@ -166,9 +167,7 @@ def test_a_detail_comes_as_one_row(client):
 
 def test_errors_in_a_csv_request_are_still_problem_details(client):
     response = client.get("/api/v1/participants/", {"format": "csv", "kind": "planet"})
-    assert response.status_code == 400
-    assert response["Content-Type"] == "application/problem+json"
-    assert "kind" in response.json()["errors"]
+    problem(response, 400, "kind")
 
 
 def test_an_unchanged_export_answers_304_and_a_change_makes_a_new_etag(client):

@@ -1,28 +1,19 @@
 """/api/v1/participants/: the 60 current participants, former ones on request, and their status."""
 
-import csv
 import datetime
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from api import models as m
+from tests.helpers import GRADES, problem, rows, source_slugs, stamp
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/v1/participants/"
-REFERENCE = Path(settings.BASE_DIR) / "fixtures" / "reference"
-GRADES = {"V": "verified", "S": "single_source", "U": "uncertain"}
 FORMER = {"HU", "PL", "SI", "BG", "RO", "HR"}
-
-
-def rows(name: str) -> list[dict[str, str]]:
-    with (REFERENCE / name).open(encoding="utf-8", newline="") as file:
-        return list(csv.DictReader(file))
 
 
 def current_rows() -> list[dict[str, str]]:
@@ -37,26 +28,6 @@ def codes(client, query: str = "") -> list[str]:
     body = response.json()
     assert body["count"] == len(body["results"])
     return [item["code"] for item in body["results"]]
-
-
-def problem(response, status: int, parameter: str | None = None) -> dict:
-    """Assert an RFC 9457 problem of that status, naming `parameter` if given."""
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert body["status"] == status
-    assert isinstance(body["type"], str) and body["title"] and body["detail"]
-    if parameter is not None:
-        assert parameter in body["errors"], body
-    return body
-
-
-def stamp(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
-
-
-def source_slugs(urls: str) -> list[str]:
-    return sorted(m.Source.objects.get(url=url).slug for url in urls.split())
 
 
 # --- The plain list, and former participants ----------------------------------------------------

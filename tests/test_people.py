@@ -1,26 +1,18 @@
 """/api/v1/people/: people named in the record, with their roles over time."""
 
-import csv
 import datetime
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from api import models as m
+from tests.helpers import problem, rows, source_slugs, stamp
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/v1/people/"
-REFERENCE = Path(settings.BASE_DIR) / "fixtures" / "reference"
-
-
-def rows(name: str) -> list[dict[str, str]]:
-    with (REFERENCE / name).open(encoding="utf-8", newline="") as file:
-        return list(csv.DictReader(file))
 
 
 def slugs(client, query: str = "") -> list[str]:
@@ -31,26 +23,6 @@ def slugs(client, query: str = "") -> list[str]:
     body = response.json()
     assert body["count"] == len(body["results"])
     return [item["slug"] for item in body["results"]]
-
-
-def problem(response, status: int, parameter: str | None = None) -> dict:
-    """Assert an RFC 9457 problem of that status, naming `parameter` if given."""
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert body["status"] == status
-    assert isinstance(body["type"], str) and body["title"] and body["detail"]
-    if parameter is not None:
-        assert parameter in body["errors"], body
-    return body
-
-
-def stamp(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
-
-
-def source_slugs(*urls: str) -> list[str]:
-    return sorted({m.Source.objects.get(url=url).slug for url in urls})
 
 
 def members_of(organisation: str) -> set[str]:
@@ -282,10 +254,10 @@ def test_detail_of_silvio_gonzato_is_the_whole_record(client):
                 "end_precision": None,
                 "note": role["note"],
                 "confidence": "single_source",  # the affiliations file grades nothing
-                "sources": source_slugs(*role["sources"].split()),
+                "sources": source_slugs(role["sources"]),
             }
         ],
-        "sources": source_slugs(*person["sources"].split()),
+        "sources": source_slugs(person["sources"]),
         "confidence": "single_source",  # and neither does the people file
         "note": person["note"],
         "created_at": stamp(record.created_at),
