@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from .live import ROOT, live_server, manage
+from tests.live import ROOT, live_server, manage
 
 # Edits as an editor might make them: records deleted (with their parts) and changed.
 EDITS = """

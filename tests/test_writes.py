@@ -3,18 +3,8 @@
 import pytest
 
 from api import models as m
-from tests.test_writes_support import (  # noqa: F401 - fixtures
-    CASES,
-    Case,
-    address,
-    create,
-    editor_fixture,
-    editor_token_fixture,
-    fetch,
-    path_of,
-    problem,
-    send,
-)
+from tests.helpers import problem
+from tests.writes import CASES, Case, address, create, fetch, path_of, send
 
 pytestmark = pytest.mark.django_db
 
