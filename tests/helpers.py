@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from http import HTTPStatus
 from io import StringIO
 from pathlib import Path
+from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.management import call_command
@@ -63,6 +64,15 @@ def source_slugs(urls: str | Iterable[str]) -> list[str]:
     """The sorted slugs of the sources at these URLs (a file's space-separated list, or any)."""
     urls = urls.split() if isinstance(urls, str) else urls
     return sorted({m.Source.objects.get(url=url).slug for url in urls})
+
+
+def address(served: dict) -> str:
+    """A record's API address (a source's `url` is the page it names, `api_url` its address)."""
+    return served.get("api_url") or served["url"]
+
+
+def path_of(served: dict) -> str:
+    return urlparse(address(served)).path
 
 
 def create_editor(name: str = "alice") -> str:

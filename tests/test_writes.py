@@ -3,12 +3,17 @@
 import pytest
 
 from api import models as m
-from tests.helpers import problem
-from tests.writes import CASES, Case, address, create, fetch, path_of, send
+from tests.collections import NAMES
+from tests.helpers import address, path_of, problem
+from tests.writes import CASES, Case, create, fetch, send
 
 pytestmark = pytest.mark.django_db
 
 TIMESTAMPS = {"created_at", "updated_at"}
+
+
+def test_every_collection_has_its_case_here():
+    assert [case.collection for case in CASES] == NAMES
 
 
 def without(served: dict, *names: str) -> dict:

@@ -3,8 +3,8 @@
 import pytest
 
 from api import models as m
-from tests.helpers import API, JCK, problem
-from tests.writes import BY_NAME, CASES, Case, counts, create, fetch, names, path_of, send
+from tests.helpers import API, JCK, path_of, problem
+from tests.writes import BY_NAME, CASES, Case, counts, create, fetch, names, send
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,6 @@ are fixtures (conftest.py)."""
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
 from django.test import Client
 
@@ -48,15 +47,6 @@ def position(code: str, stance: str, source: str = JCK) -> dict:
 def names(body: dict, field: str) -> bool:
     """Whether the problem's errors name the field (or a part of it, such as positions.2.x)."""
     return any(key == field or key.startswith(f"{field}.") for key in body["errors"])
-
-
-def address(served: dict) -> str:
-    """The record's API address (a source's `url` is the page it names, `api_url` its address)."""
-    return served.get("api_url") or served["url"]
-
-
-def path_of(served: dict) -> str:
-    return urlparse(address(served)).path
 
 
 @dataclass
