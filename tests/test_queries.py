@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from api import models as m
 from tests import factories as f
+from tests.collections import COLLECTIONS
 from tests.helpers import rolled_back
 
 pytestmark = pytest.mark.django_db
@@ -67,27 +68,18 @@ def make_many():
         f.TradeFactory(participant=shared["participant"], year=year)
 
 
-# (path, fields that can be expanded, queries that read the rows and their related records)
-COLLECTIONS = [
-    ("/api/v1/participants/", "blocs,sources", 6),
-    ("/api/v1/organisations/", "sources", 2),
-    ("/api/v1/people/", "sources", 4),
-    ("/api/v1/blocs/", "members,sources", 3),
-    ("/api/v1/chairmanships/", "chair,chair_person,vice_chair,sources", 2),
-    ("/api/v1/meetings/", "host,chair,sources", 2),
-    ("/api/v1/proposals/", "meeting,tabled_by,sources", 6),
-    ("/api/v1/statements/", "speaker,organisation,participant,meeting,proposal,source", 2),
-    ("/api/v1/sources/", "", 1),
-    ("/api/v1/production/", "participant,sources", 3),
-    ("/api/v1/trade/", "participant,sources", 3),
-]
+# Queries that read a page's rows and their related records, expanded or not.
+ROWS = {"participants": 6, "organisations": 2, "people": 4, "blocs": 3, "chairmanships": 2,
+        "meetings": 2, "proposals": 6, "statements": 2, "sources": 1, "production": 3,
+        "trade": 3}  # fmt: skip
+COUNTED = [(c.path, ",".join(c.facts.expand), ROWS[c.name]) for c in COLLECTIONS]
 LIST = 3  # the dataset version, the count and the page's keys, before the rows
 EXPORT = 1  # the dataset version
 
 
 def test_a_list_costs_the_same_queries_for_10_or_200_rows_and_with_expand(client, many):
     measured, expected = {}, {}
-    for path, expand, rows in COLLECTIONS:
+    for path, expand, rows in COUNTED:
         count = LIST + rows
         expected[path] = (count, count, count)
         measured[path] = (
@@ -101,7 +93,7 @@ def test_a_list_costs_the_same_queries_for_10_or_200_rows_and_with_expand(client
 def test_a_csv_or_ndjson_export_costs_the_same_queries_whatever_its_size(client, many):
     # An export is a list without its count: no pages.
     measured, expected = {}, {}
-    for path, _, rows in COLLECTIONS:
+    for path, _, rows in COUNTED:
         expected[path] = (EXPORT + rows, EXPORT + rows)
         measured[path] = (
             queries(client, path, format="csv", confidence="single_source"),
@@ -113,7 +105,7 @@ def test_a_csv_or_ndjson_export_costs_the_same_queries_whatever_its_size(client,
 
 
 def test_a_list_counts_and_finds_its_rows_once_per_dataset_version(client, many):
-    path, _, rows = COLLECTIONS[-1]
+    path, _, rows = COUNTED[-1]
     assert queries(client, path) == LIST + rows
     before = client.get(path).json()
     with CaptureQueriesContext(connection) as captured:
