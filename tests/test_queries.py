@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from api import models as m
 from tests import factories as f
 from tests.collections import COLLECTIONS
-from tests.helpers import rolled_back
+from tests.helpers import moved, revalidate, rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -122,9 +122,12 @@ def test_a_list_counts_and_finds_its_rows_once_per_dataset_version(client, many)
 
 def test_revalidating_an_unchanged_list_costs_one_query(client, many):
     path = "/api/v1/statements/"
-    etag = client.get(path, {"page_size": 100})["ETag"]
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path, {"page_size": 100}, HTTP_IF_NONE_MATCH=etag)
+    for _ in range(10):  # asked again while PostgreSQL's key only moved on (helpers.moved)
+        etag = client.get(path, {"page_size": 100})["ETag"]
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path, {"page_size": 100}, HTTP_IF_NONE_MATCH=etag)
+        if not moved(etag, response):
+            break
     assert response.status_code == 304 and response["ETag"] == etag
     assert len(captured) == 1  # the dataset version
 
@@ -154,7 +157,7 @@ def test_a_kept_detail_is_answered_anew_after_a_change(client):
     m.Organisation.objects.filter(slug="ipis").update(note="Changed.")  # a new dataset version
     after = client.get(path)
     assert after.json()["note"] == "Changed." and after["ETag"] != before["ETag"]
-    assert client.get(path, HTTP_IF_NONE_MATCH=after["ETag"]).status_code == 304
+    assert revalidate(client, path)[1].status_code == 304
 
 
 def test_statement_and_figure_details_cost_a_fixed_number_of_queries(client):
