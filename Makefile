@@ -7,20 +7,23 @@ BIN := $(VENV)/bin
 SECRET = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret-key)}"
 MANAGE = $(SECRET) $(BIN)/python manage.py
 
-.PHONY: serve test setup lint format screenshots fuzz backup restore load bench clean
+.PHONY: serve test setup database lint format screenshots fuzz backup restore load bench clean
 
 serve: $(VENV)/.runtime .secret-key setup  ## Serve the API with gunicorn on 127.0.0.1:$(PORT)
 	$(SECRET) $(BIN)/gunicorn kpdata.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
-test: $(VENV)/.dev .secret-key setup  ## Run the whole test suite (PostgreSQL if DATABASE_URL names it)
+# The tests need no collected static files: tests/settings.py serves them from the apps' folders.
+test: $(VENV)/.dev .secret-key database  ## Run the whole test suite (PostgreSQL if DATABASE_URL names it)
 	$(SECRET) $(BIN)/pytest $(ARGS)
 
-setup: $(VENV)/.runtime .secret-key  ## Migrate, load the reference dataset, collect static files
-	$(MANAGE) migrate --noinput --verbosity 0
-	$(MANAGE) load_reference
+setup: database  ## Migrate, load the reference dataset, collect static files
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
-screenshots: $(VENV)/.dev .secret-key setup  ## Refresh docs/screenshots/ (needs Chromium)
+database: $(VENV)/.runtime .secret-key  ## Migrate and load the reference dataset
+	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) load_reference
+
+screenshots: $(VENV)/.dev .secret-key database  ## Refresh docs/screenshots/ (needs Chromium)
 	UPDATE_SCREENSHOTS=1 $(SECRET) $(BIN)/pytest tests/test_browser.py
 
 backup: $(VENV)/.runtime .secret-key  ## Write a snapshot of the database to var/backups/

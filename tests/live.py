@@ -1,8 +1,10 @@
 """A live server for tests that need real processes: the app as `make serve` runs it (gunicorn,
-debug off) on a database of its own, of the same kind as the test run's."""
+debug off, tests/settings.py's static files) on a database of its own, of the same kind as the
+test run's: a copy of one migrated and loaded once per run (the `live_database` fixture)."""
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,21 +21,19 @@ from django.db import connection
 ROOT = Path(settings.BASE_DIR)
 
 
-@contextlib.contextmanager
-def live_server(folder: Path, workers: int = 2):
-    """Yield (base URL, environment) of a gunicorn serving a freshly loaded database."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database(folder),
-        "DJANGO_SECRET_KEY": "live-test-" + "x" * 40,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "KPDATA_EXPORT_ROOT": str(folder / "exports"),
-        "THROTTLE_ANON_RATE": "off",
-        "THROTTLE_EDITOR_RATE": "off",
-    }
-    for command in (["migrate", "-v0"], ["load_reference"], ["collectstatic", "--noinput", "-v0"]):
+def reference_database(folder: Path) -> str:
+    """The URL of a new database, migrated and loaded with the reference dataset."""
+    url = _database(folder, "reference")
+    env = {**environment(folder), "DATABASE_URL": url}
+    for command in (["migrate", "-v0"], ["load_reference"]):
         manage(env, *command)
+    return url
+
+
+@contextlib.contextmanager
+def live_server(reference: str, folder: Path, workers: int = 2):
+    """Yield (base URL, environment) of a gunicorn serving a copy of the `reference` database."""
+    env = {**environment(folder), "DATABASE_URL": _copy(reference, folder)}
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -55,7 +55,21 @@ def live_server(folder: Path, workers: int = 2):
     finally:
         process.terminate()
         process.wait(timeout=20)
-        _drop(env["DATABASE_URL"])
+        drop(env["DATABASE_URL"])
+
+
+def environment(folder: Path) -> dict[str, str]:
+    """The variables of a server run as in production, its files kept in `folder`."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DJANGO_SECRET_KEY": "live-test-" + "x" * 40,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "KPDATA_EXPORT_ROOT": str(folder / "exports"),
+        "THROTTLE_ANON_RATE": "off",
+        "THROTTLE_EDITOR_RATE": "off",
+    }
 
 
 def manage(env: dict, *command: str) -> str:
@@ -66,20 +80,36 @@ def manage(env: dict, *command: str) -> str:
     return result.stdout
 
 
-def _database(folder: Path) -> str:
-    """A new PostgreSQL database beside the test run's, or a SQLite file in the folder."""
-    if connection.vendor != "postgresql":
-        return f"sqlite:///{folder / 'live.sqlite3'}"
-    name = f"kpdata_live_{uuid.uuid4().hex[:8]}"
-    _maintenance(f'CREATE DATABASE "{name}"')
-    config = settings.DATABASES["default"]
-    return f"postgres://{config['USER']}@{config['HOST']}:{config['PORT']}/{name}"
-
-
-def _drop(url: str) -> None:
+def drop(url: str) -> None:
     config = dj_database_url.parse(url)
     if "postgresql" in config["ENGINE"]:
         _maintenance(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
+
+
+def _database(folder: Path, name: str) -> str:
+    """A new PostgreSQL database beside the test run's, or a SQLite file in the folder."""
+    if connection.vendor != "postgresql":
+        return f"sqlite:///{folder / f'{name}.sqlite3'}"
+    name = f"kpdata_live_{uuid.uuid4().hex[:8]}"
+    _maintenance(f'CREATE DATABASE "{name}"')
+    return _url(name)
+
+
+def _copy(reference: str, folder: Path) -> str:
+    """A new database holding what `reference` holds: a file copy, or a PostgreSQL template's."""
+    if reference.startswith("sqlite:///"):
+        copy = folder / "live.sqlite3"
+        shutil.copyfile(reference.removeprefix("sqlite:///"), copy)
+        return f"sqlite:///{copy}"
+    name = f"kpdata_live_{uuid.uuid4().hex[:8]}"
+    template = dj_database_url.parse(reference)["NAME"]
+    _maintenance(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return _url(name)
+
+
+def _url(name: str) -> str:
+    config = settings.DATABASES["default"]
+    return f"postgres://{config['USER']}@{config['HOST']}:{config['PORT']}/{name}"
 
 
 def _maintenance(sql: str) -> None:

@@ -13,7 +13,8 @@ EDITED = (m.Proposal, m.Position, m.Participant, m.Source, m.Topic, m.Meeting)
 
 
 @pytest.fixture
-def editor(client):
+def staff(client):
+    """A staff member logged into the admin, who may view, add and change the edited models."""
     user = User.objects.create_user("editor", password="a long editor password", is_staff=True)
     codenames = [
         f"{action}_{model._meta.model_name}"
@@ -34,9 +35,9 @@ def test_every_model_has_a_searchable_admin_list(admin_client):
         assert response.status_code == 200, url
 
 
-def test_an_editor_adds_a_proposal_with_its_positions_in_one_form(editor):
+def test_an_editor_adds_a_proposal_with_its_positions_in_one_form(staff):
     url = reverse("admin:api_proposal_add")
-    assert editor.get(url).status_code == 200
+    assert staff.get(url).status_code == 200
     source = m.Source.objects.get(
         url="https://www.jckonline.com/editorial-article/kimberley-process-no-longer-works/"
     )
@@ -65,7 +66,7 @@ def test_an_editor_adds_a_proposal_with_its_positions_in_one_form(editor):
             f"positions-{index}-confidence": "single_source",
             f"positions-{index}-sources": [source.pk],
         }
-    response = editor.post(url, form)
+    response = staff.post(url, form)
     assert response.status_code == 302, (
         response.context["adminform"].errors if response.context else response
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from .live import ROOT, live_server, manage
+from tests.live import ROOT, live_server, manage
 
 # Edits as an editor might make them: records deleted (with their parts) and changed.
 EDITS = """
@@ -38,9 +38,9 @@ for command in json.loads({commands!r}):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, live_database):
     folder = tmp_path_factory.mktemp("backup")
-    with live_server(folder, workers=1) as (base, env):
+    with live_server(live_database, folder, workers=1) as (base, env):
         yield base, env, folder
 
 

@@ -30,8 +30,8 @@ FLAGS = [
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with live_server(tmp_path_factory.mktemp("browser")) as (base, _):
+def server(tmp_path_factory, live_database):
+    with live_server(live_database, tmp_path_factory.mktemp("browser")) as (base, _):
         yield base
 
 

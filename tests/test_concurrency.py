@@ -13,8 +13,9 @@ KASANE = "/api/v1/meetings/2022-intersessional-kasane/"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with live_server(tmp_path_factory.mktemp("concurrency"), workers=4) as (base, env):
+def server(tmp_path_factory, live_database):
+    folder = tmp_path_factory.mktemp("concurrency")
+    with live_server(live_database, folder, workers=4) as (base, env):
         tokens = [manage(env, "create_editor", name).splitlines()[-1] for name in ("ana", "ben")]
         yield base, tokens
 

@@ -3,35 +3,9 @@
 import pytest
 
 from api import models as m
+from tests.helpers import problem
 
 pytestmark = pytest.mark.django_db
-
-COLLECTIONS = ("participants", "organisations", "people", "blocs", "chairmanships", "meetings",
-               "proposals", "positions", "statements", "sources", "production",
-               "trade")  # fmt: skip
-PROBLEM_KEYS = {"type", "title", "status", "detail"}
-
-
-def problem(response, status: int) -> dict:
-    assert response.status_code == status, response.content[:300]
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert PROBLEM_KEYS <= set(body) <= PROBLEM_KEYS | {"errors"}
-    assert body["status"] == status and body["type"] == "about:blank" and body["detail"]
-    return body
-
-
-@pytest.mark.parametrize("collection", COLLECTIONS)
-def test_an_unknown_parameter_is_a_400_listing_the_allowed_ones(client, collection):
-    body = problem(client.get(f"/api/v1/{collection}/", {"partcipant": "US"}), 400)
-    (message,) = body["errors"]["partcipant"]
-    assert message.startswith("Unknown parameter. Allowed: ") and "page_size" in message
-
-
-@pytest.mark.parametrize("collection", COLLECTIONS)
-def test_a_nul_byte_in_any_parameter_is_a_400_not_a_500(client, collection):
-    body = problem(client.get(f"/api/v1/{collection}/", {"confidence": "verified\x00"}), 400)
-    assert body["errors"] == {"confidence": ["Must not contain NUL characters."]}
 
 
 def test_a_nul_byte_in_a_search_or_an_identifier_is_answered_cleanly(client):
@@ -42,11 +16,6 @@ def test_a_nul_byte_in_a_search_or_an_identifier_is_answered_cleanly(client):
 def test_a_repeated_parameter_is_a_400_asking_for_commas(client):
     body = problem(client.get("/api/v1/statements/?participant=US&participant=EU"), 400)
     assert body["errors"]["participant"] == ["Give it once; separate several values with commas."]
-
-
-def test_a_detail_takes_only_shaping_parameters(client):
-    body = problem(client.get("/api/v1/participants/ZA/", {"status": "active"}), 400)
-    assert body["errors"]["status"] == ["Unknown parameter. Allowed: bom, expand, fields, format."]
 
 
 @pytest.mark.parametrize(
@@ -86,21 +55,9 @@ def test_unknown_codes_are_named_in_the_error(client):
     assert body["errors"]["participant"] == ["Unknown participant code: XX, QQ."]
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/api/v1/participants/XX/",
-        "/api/v1/participants/ZAF/",
-        "/api/v1/statements/99999999999999999999999999/",
-        "/api/v1/statements/0/",
-        "/api/v1/production/123456789/",
-        "/api/v1/meetings/2099-plenary-nowhere/",
-        "/api/v1/chairmanships/1999/",
-        "/api/v1/nothing-here/",
-        "/api/v2/participants/",
-    ],
-)
-def test_an_unknown_identifier_or_address_is_a_404(client, path):
+# Each collection's unknown identifiers: tests/test_collections.py.
+@pytest.mark.parametrize("path", ["/api/v1/nothing-here/", "/api/v2/participants/"])
+def test_an_unknown_address_is_a_404(client, path):
     problem(client.get(path), 404)
 
 

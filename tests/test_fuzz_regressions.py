@@ -1,25 +1,12 @@
 """One test for each failure schemathesis (.ci/fuzz) has found, so none comes back."""
 
 import json
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
+
+from tests.helpers import problem
 
 pytestmark = pytest.mark.django_db
-
-
-def problem(response, status: int) -> dict:
-    assert response.status_code == status, response.content[:300]
-    assert response["Content-Type"] == "application/problem+json"
-    return response.json()
-
-
-@pytest.fixture
-def token():
-    out = StringIO()
-    call_command("create_editor", "fuzzer", stdout=out, stderr=StringIO())
-    return out.getvalue().splitlines()[-1]
 
 
 def test_a_percent_sign_in_a_code_filter_is_a_400_not_a_500(client):
@@ -40,19 +27,19 @@ def test_a_method_a_view_does_not_have_is_a_405_whatever_the_token(client, path)
         assert problem(response, 405)["status"] == 405
 
 
-def test_a_body_that_is_not_json_is_a_400_before_if_match_is_weighed(client, token):
+def test_a_body_that_is_not_json_is_a_400_before_if_match_is_weighed(client, editor_token):
     response = client.generic(
         "PATCH", "/api/v1/trade/1/", b"\x00\xff garbage", content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token}", HTTP_IF_MATCH='"stale"',
+        HTTP_AUTHORIZATION=f"Token {editor_token}", HTTP_IF_MATCH='"stale"',
     )  # fmt: skip
     problem(response, 400)
 
 
-def test_a_nul_character_anywhere_in_a_body_is_a_400_naming_where(client, token):
+def test_a_nul_character_anywhere_in_a_body_is_a_400_naming_where(client, editor_token):
     body = {"title": "fine", "positions": [{"participant": "US", "note": "bad\x00"}]}
     response = client.post(
         "/api/v1/proposals/", json.dumps(body), content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token}",
+        HTTP_AUTHORIZATION=f"Token {editor_token}",
     )  # fmt: skip
     assert problem(response, 400)["errors"] == {
         "positions.0.note": ["Must not contain NUL characters."]
@@ -69,29 +56,31 @@ def test_a_bad_bom_is_refused_on_any_read(client):
     assert client.get("/api/v1/participants/ZA/", {"bom": "false"}).status_code == 200
 
 
-def test_a_missing_if_match_is_a_428(client, token):
-    response = client.delete("/api/v1/sources/0/", HTTP_AUTHORIZATION=f"Token {token}")
+def test_a_missing_if_match_is_a_428(client, editor_token):
+    response = client.delete("/api/v1/sources/0/", HTTP_AUTHORIZATION=f"Token {editor_token}")
     assert response.status_code == 404  # no such record comes first
     response = client.delete(
-        "/api/v1/meetings/2022-plenary-gaborone/", HTTP_AUTHORIZATION=f"Token {token}"
+        "/api/v1/meetings/2022-plenary-gaborone/", HTTP_AUTHORIZATION=f"Token {editor_token}"
     )
     problem(response, 428)
 
 
 @pytest.mark.parametrize("format", ["csv", "ndjson"])
-def test_a_delete_asked_as_csv_or_ndjson_is_a_204_with_no_body(client, token, format):
+def test_a_delete_asked_as_csv_or_ndjson_is_a_204_with_no_body(client, editor_token, format):
     # The CSV renderer was handed a 204's no-data and failed: a 500 after the delete.
     response = client.delete(
-        f"/api/v1/trade/1/?format={format}", HTTP_AUTHORIZATION=f"Token {token}", HTTP_IF_MATCH="*"
+        f"/api/v1/trade/1/?format={format}",
+        HTTP_AUTHORIZATION=f"Token {editor_token}",
+        HTTP_IF_MATCH="*",
     )
     assert response.status_code == 204 and response.content == b""
     assert client.get("/api/v1/trade/1/").status_code == 404
 
 
-def test_a_restore_is_documented_as_the_201_it_answers(client, token):
+def test_a_restore_is_documented_as_the_201_it_answers(client, editor_token):
     schema = client.get("/api/schema/", {"format": "json"}).json()
     responses = schema["paths"]["/api/v1/trade/{id}/restore/"]["post"]["responses"]
     assert "201" in responses and "200" not in responses
-    client.delete("/api/v1/trade/1/", HTTP_AUTHORIZATION=f"Token {token}", HTTP_IF_MATCH="*")
-    response = client.post("/api/v1/trade/1/restore/", HTTP_AUTHORIZATION=f"Token {token}")
+    client.delete("/api/v1/trade/1/", HTTP_AUTHORIZATION=f"Token {editor_token}", HTTP_IF_MATCH="*")
+    response = client.post("/api/v1/trade/1/restore/", HTTP_AUTHORIZATION=f"Token {editor_token}")
     assert response.status_code == 201

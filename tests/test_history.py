@@ -1,71 +1,16 @@
 """/api/v1/<collection>/<id>/history/: every version of a record, whoever made the change."""
 
 import datetime
-import json
 from decimal import Decimal
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils.dateparse import parse_datetime
 
-from api import history
 from api import models as m
+from tests.helpers import ADMISSIONS, API, KASANE, STALEMATE, problem, versions
+from tests.writes import GRADED, KEYS, NEW, new_record
 
 pytestmark = pytest.mark.django_db
-
-API = "/api/v1/"
-JCK = "jckonline-editorial-article-kimberley-process-no-longer-works"
-STALEMATE = "jckonline-editorial-article-another-stalemate-for-the-kimberley-process"
-KASANE = "2022-intersessional-kasane"
-# A reference proposal with positions, tabled_by and topics that no statement refers to.
-ADMISSIONS = "2012-washington-admissions"
-GRADED = {"confidence": "single_source", "note": ""}
-
-
-class Editor:
-    """An API client with an editor's token; PATCH and DELETE send If-Match from a fresh GET."""
-
-    def __init__(self, client, token: str):
-        self.client = client
-        self.auth = {"Authorization": f"Token {token}"}
-
-    def post(self, path: str, body: dict):
-        return self.client.post(
-            path, json.dumps(body), content_type="application/json", headers=self.auth
-        )
-
-    def patch(self, path: str, body: dict):
-        headers = {**self.auth, "If-Match": etag(self.client, path)}
-        return self.client.patch(
-            path, json.dumps(body), content_type="application/json", headers=headers
-        )
-
-    def delete(self, path: str):
-        return self.client.delete(path, headers={**self.auth, "If-Match": etag(self.client, path)})
-
-
-def etag(client, path: str) -> str:
-    response = client.get(path)
-    assert response.status_code == 200, response.content
-    return response["ETag"]
-
-
-@pytest.fixture
-def alice(client) -> Editor:
-    """alice, made an editor with the command editors are told to run."""
-    out = StringIO()
-    call_command("create_editor", "alice", stdout=out, stderr=StringIO())
-    return Editor(client, out.getvalue().strip().splitlines()[-1])
-
-
-def versions(client, path: str) -> list[dict]:
-    """Every entry of a record's history, oldest first, in one page."""
-    response = client.get(f"{path}history/", {"page_size": 1000})
-    assert response.status_code == 200, response.content
-    body = response.json()
-    assert body["count"] == len(body["results"])
-    return body["results"]
 
 
 def same(stored, sent) -> bool:
@@ -75,216 +20,8 @@ def same(stored, sent) -> bool:
     return stored == sent
 
 
-def problem(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["status"] == status
-    return body
-
-
-def refused(response, parameter: str) -> None:
-    assert parameter in problem(response, 400)["errors"]
-
-
-# For every collection: a new record to POST, one field to PATCH and its new value.
-NEW = {
-    "participants": (
-        {
-            "code": "QZ",
-            "iso3": None,
-            "name": "Testland",
-            "kind": "state",
-            "region": "oceania",
-            "joined_on": "2024-11-01",
-            "joined_on_precision": "month",
-            "status_history": [
-                {
-                    "status": "suspended",
-                    "start": "2025-03-01",
-                    "start_precision": "month",
-                    "end": None,
-                    "end_precision": None,
-                    **GRADED,
-                    "sources": [JCK],
-                }
-            ],
-            **GRADED,
-            "sources": [JCK],
-        },
-        ("name", "Republic of Testland"),
-    ),
-    "organisations": (
-        {
-            "slug": "testland-diamond-watch",
-            "name": "Testland Diamond Watch",
-            "acronym": "TDW",
-            "kind": "civil_society",
-            "kp_observer": False,
-            "country": "BE",
-            "website": "https://example.org/tdw",
-            **GRADED,
-            "sources": [JCK],
-        },
-        ("acronym", "TDW vzw"),
-    ),
-    "people": (
-        {
-            "slug": "jane-tester",
-            "name": "Jane Tester",
-            "affiliations": [
-                {
-                    "organisation": "ipis",
-                    "participant": None,
-                    "role": "researcher",
-                    "start": "2019-01-01",
-                    "start_precision": "year",
-                    "end": None,
-                    "end_precision": None,
-                    **GRADED,
-                    "sources": [JCK],
-                }
-            ],
-            **GRADED,
-            "sources": [JCK],
-        },
-        ("name", "Jane Q. Tester"),
-    ),
-    "blocs": (
-        {
-            "slug": "testland-group",
-            "name": "Testland group",
-            "description": "",
-            "members": ["CA", "US"],
-            **GRADED,
-            "sources": [JCK],
-        },
-        ("description", "Participants that sources say coordinate their positions."),
-    ),
-    "chairmanships": (
-        {
-            "year": 2031,
-            "chair": "ZA",
-            "chair_person": None,
-            "vice_chair": "BW",
-            **GRADED,
-            "sources": [JCK],
-        },
-        ("note", "Checked against the KP's own list of chairs."),
-    ),
-    "meetings": (
-        {
-            "slug": "2031-plenary-testville",
-            "kind": "plenary",
-            "title": "Plenary meeting 2031, Testville",
-            "year": 2031,
-            "start_date": "2031-11-03",
-            "start_date_precision": "day",
-            "end_date": "2031-11-07",
-            "end_date_precision": "day",
-            "city": "Testville",
-            "country": "ZA",
-            "host": "ZA",
-            "chair": "ZA",
-            "outcome": "",
-            "communique_adopted": None,
-            **GRADED,
-            "sources": [JCK],
-        },
-        ("outcome", "A communiqué was adopted."),
-    ),
-    "proposals": (
-        {
-            "slug": "2031-testville-definition",
-            "title": "Widen the definition of conflict diamonds",
-            "summary": "",
-            "meeting": KASANE,
-            "tabled_on": "2022-06-01",
-            "tabled_on_precision": "month",
-            "tabled_by": ["CA", "US"],
-            "topics": ["definition-reform"],
-            "decision_rule": "consensus",
-            "outcome": "pending",
-            "positions": [
-                {"participant": "RU", "position": "oppose", **GRADED, "sources": [JCK]},
-                {"participant": "US", "position": "support", **GRADED, "sources": [JCK]},
-            ],
-            **GRADED,
-            "sources": [JCK],
-        },
-        ("outcome", "no_consensus"),
-    ),
-    "statements": (
-        {
-            "text": "The Kimberley Process no longer works.",
-            "date": "2022-06-01",
-            "date_precision": "month",
-            "speaker": None,
-            "speaker_description": "a diamond trade editor",
-            "speaker_role": "",
-            "organisation": None,
-            "participant": None,
-            "meeting": KASANE,
-            "proposal": None,
-            "topics": ["definition-reform"],
-            "language": "en",
-            "source": JCK,
-            **GRADED,
-        },
-        ("speaker_role", "editor"),
-    ),
-    "sources": (
-        {
-            "slug": "example-testland-report",
-            "url": "https://example.org/testland-report",
-            "kind": "report",
-            "title": "Testland report",
-            "publisher": "Example",
-            "author": "",
-            "published_on": "2031-05-01",
-            "published_on_precision": "month",
-            **GRADED,
-        },
-        ("author", "A. Tester"),
-    ),
-    "production": (
-        {
-            "participant": "ZA",
-            "year": 2031,
-            "carats": 1234567.5,
-            "value_usd": 98765432.1,
-            **GRADED,
-            "sources": [JCK],
-        },
-        ("carats", 1000),
-    ),
-    "trade": (
-        {
-            "participant": "ZA",
-            "year": 2031,
-            "flow": "export",
-            "carats": 1234567.5,
-            "value_usd": 98765432.1,
-            "certificates": 42,
-            **GRADED,
-            "sources": [JCK],
-        },
-        ("certificates", 7),
-    ),
-}
-KEYS = dict(history.COLLECTIONS.values())
-
-
 def test_every_collection_of_the_api_has_a_new_record_here():
     assert set(NEW) == set(KEYS)
-
-
-def create(editor: Editor, collection: str) -> str:
-    """POST the collection's new record; its path."""
-    body, _ = NEW[collection]
-    response = editor.post(f"{API}{collection}/", body)
-    assert response.status_code == 201, response.content
-    return f"{API}{collection}/{response.json()[KEYS[collection]]}/"
 
 
 @pytest.mark.parametrize("collection", sorted(NEW))
@@ -293,7 +30,7 @@ def test_a_records_history_lists_its_versions_oldest_first_with_who_when_and_wha
 ):
     slack = datetime.timedelta(seconds=5)  # the database's clock is not Python's
     before = datetime.datetime.now(datetime.UTC) - slack
-    path = create(alice, collection)
+    path = new_record(alice, collection)
     field, value = NEW[collection][1]
     response = alice.patch(path, {field: value})
     assert response.status_code == 200, response.content
@@ -327,7 +64,7 @@ def test_a_records_history_lists_its_versions_oldest_first_with_who_when_and_wha
 def test_a_deleted_records_history_ends_in_its_delete_with_its_last_values(
     client, alice, collection
 ):
-    path = create(alice, collection)
+    path = new_record(alice, collection)
     assert alice.delete(path).status_code == 204
     problem(client.get(path), 404)
     found = versions(client, path)
@@ -348,13 +85,13 @@ def test_a_participants_code_finds_its_history_in_any_case(client):
 
 
 def test_a_new_records_parts_show_as_their_part(client, alice):
-    parts = {entry["part"] for entry in versions(client, create(alice, "proposals"))}
+    parts = {entry["part"] for entry in versions(client, new_record(alice, "proposals"))}
     assert parts == {"record", "tabled_by", "topics", "sources", "positions", "positions.sources"}
-    parts = {entry["part"] for entry in versions(client, create(alice, "participants"))}
+    parts = {entry["part"] for entry in versions(client, new_record(alice, "participants"))}
     assert parts == {"record", "sources", "status_history", "status_history.sources"}
-    parts = {entry["part"] for entry in versions(client, create(alice, "people"))}
+    parts = {entry["part"] for entry in versions(client, new_record(alice, "people"))}
     assert parts == {"record", "sources", "affiliations", "affiliations.sources"}
-    parts = {entry["part"] for entry in versions(client, create(alice, "blocs"))}
+    parts = {entry["part"] for entry in versions(client, new_record(alice, "blocs"))}
     assert parts == {"record", "sources", "members"}
 
 
@@ -456,7 +193,7 @@ def test_history_comes_in_pages(client):
      ({"page": "0"}, "page"), ({"page_size": "many"}, "page_size")],
 )  # fmt: skip
 def test_history_refuses_an_unknown_or_bad_parameter_naming_it(client, params, name):
-    refused(client.get(f"{API}meetings/{KASANE}/history/", params), name)
+    problem(client.get(f"{API}meetings/{KASANE}/history/", params), 400, name)
 
 
 # --- revised statistics -------------------------------------------------------------------------

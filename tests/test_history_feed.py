@@ -8,17 +8,15 @@ run, as usual, in a transaction rolled back after the test.
 
 import datetime
 import time
-from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.db import connection, connections
 from django.db.models import Max
 
 from api import models as m
-from tests.test_history import API, Editor, problem
+from tests.helpers import API, Editor, problem
 
 CHANGES = f"{API}changes/"
 PREFIX = "feed-test-"
@@ -53,13 +51,6 @@ def committed(django_db_setup, django_db_blocker):
             m.Change.objects.filter(id__gt=start).delete()
             get_user_model().objects.exclude(pk__in=users).delete()
             Group.objects.exclude(pk__in=groups).delete()
-
-
-@pytest.fixture
-def alice(client) -> Editor:
-    out = StringIO()
-    call_command("create_editor", "alice", stdout=out, stderr=StringIO())
-    return Editor(client, out.getvalue().strip().splitlines()[-1])
 
 
 def new_source(editor: Editor, name: str) -> str:

@@ -12,31 +12,14 @@ from knox.models import AuthToken
 
 from api import history
 from api import models as m
-from tests.test_history import (
-    ADMISSIONS,
-    API,
-    JCK,
-    KASANE,
-    NEW,
-    Editor,
-    create,
-    etag,
-    problem,
-    versions,
-)
+from tests.helpers import ADMISSIONS, API, JCK, KASANE, etag, problem, versions
+from tests.writes import NEW, new_record
 
 pytestmark = pytest.mark.django_db
 
 # A reference proposal with four positions that no statement refers to.
 MOSCOW_ADMISSIONS = "2021-moscow-admissions"
 TIMESTAMPS = {"created_at", "updated_at"}
-
-
-@pytest.fixture
-def alice(client) -> Editor:
-    out = StringIO()
-    call_command("create_editor", "alice", stdout=out, stderr=StringIO())
-    return Editor(client, out.getvalue().strip().splitlines()[-1])
 
 
 def served(client, path: str) -> dict:
@@ -55,13 +38,13 @@ def reference_proposal(client, alice) -> str:
 
 
 def participant_with_a_status_period(client, alice) -> str:
-    path = create(alice, "participants")
+    path = new_record(alice, "participants")
     assert served(client, path)["status_history"][0]["status"] == "suspended"
     return path
 
 
 def person_with_an_affiliation(client, alice) -> str:
-    path = create(alice, "people")
+    path = new_record(alice, "people")
     assert served(client, path)["affiliations"][0]["organisation"] == "ipis"
     return path
 
@@ -96,7 +79,7 @@ def test_a_deleted_record_comes_back_whole_when_an_editor_restores_it(client, al
 def test_a_new_record_of_any_collection_comes_back_as_it_was_when_restored(
     client, alice, collection
 ):
-    path = create(alice, collection)
+    path = new_record(alice, collection)
     before = served(client, path)
     assert alice.delete(path).status_code == 204
     response = restore(client, path, **alice.auth)
@@ -136,7 +119,7 @@ def test_a_restore_is_kept_in_the_records_history_after_its_delete(client, alice
 
 
 def test_a_restored_record_can_be_deleted_and_restored_again(client, alice):
-    path = create(alice, "participants")
+    path = new_record(alice, "participants")
     before = served(client, path)
     for _ in range(2):
         assert alice.delete(path).status_code == 204
@@ -145,7 +128,7 @@ def test_a_restored_record_can_be_deleted_and_restored_again(client, alice):
 
 
 def test_a_restored_record_is_changed_like_any_other(client, alice):
-    path = create(alice, "people")
+    path = new_record(alice, "people")
     assert alice.delete(path).status_code == 204
     assert restore(client, path, **alice.auth).status_code == 201
     response = alice.patch(path, {"name": "Jane Restored"})
@@ -191,7 +174,7 @@ def test_restoring_needs_an_editors_token(client, alice):
                    "proposals", "sources"],
 )  # fmt: skip
 def test_a_deleted_records_identifier_is_never_given_to_a_new_record(client, alice, collection):
-    path = create(alice, collection)
+    path = new_record(alice, collection)
     assert alice.delete(path).status_code == 204
     body, _ = NEW[collection]
     problem(alice.post(f"{API}{collection}/", body), 409)
@@ -208,7 +191,7 @@ def test_a_deleted_reference_proposals_slug_is_refused_to_a_new_proposal(client,
 
 
 def test_a_deleted_participants_code_is_refused_in_any_case(client, alice):
-    path = create(alice, "participants")
+    path = new_record(alice, "participants")
     assert alice.delete(path).status_code == 204
     body = {**NEW["participants"][0], "code": "qz"}
     problem(alice.post(f"{API}participants/", body), 409)
@@ -216,10 +199,10 @@ def test_a_deleted_participants_code_is_refused_in_any_case(client, alice):
 
 @pytest.mark.parametrize("collection", ["statements", "production", "trade"])
 def test_a_new_record_never_gets_a_deleted_records_id(client, alice, collection):
-    path = create(alice, collection)
+    path = new_record(alice, collection)
     deleted = int(path.rstrip("/").rsplit("/", 1)[1])
     assert alice.delete(path).status_code == 204
-    again = create(alice, collection)
+    again = new_record(alice, collection)
     assert int(again.rstrip("/").rsplit("/", 1)[1]) > deleted
     problem(client.get(path), 404)
     assert versions(client, path)[-1]["action"] == "delete"
@@ -347,8 +330,8 @@ def test_changes_made_outside_the_api_are_repaired_by_the_loader_but_stay_in_the
 
 
 def test_a_restored_participant_is_again_a_member_of_its_blocs(client, alice):
-    path = create(alice, "participants")
-    bloc = create(alice, "blocs")
+    path = new_record(alice, "participants")
+    bloc = new_record(alice, "blocs")
     members = served(client, bloc)["members"]
     assert alice.patch(bloc, {"members": [*members, "QZ"]}).status_code == 200
     before = served(client, path)
@@ -360,7 +343,7 @@ def test_a_restored_participant_is_again_a_member_of_its_blocs(client, alice):
 
 
 def test_a_source_that_records_cite_cannot_be_deleted_so_no_citation_is_lost(client, alice):
-    source = create(alice, "sources")
+    source = new_record(alice, "sources")
     meeting = f"{API}meetings/{KASANE}/"
     cited = served(client, meeting)["sources"]
     slug = NEW["sources"][0]["slug"]

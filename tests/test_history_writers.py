@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from api import history
 from api import models as m
-from tests.test_history import ADMISSIONS, API, JCK, KASANE, STALEMATE, versions
+from tests.helpers import ADMISSIONS, API, JCK, KASANE, STALEMATE, versions
 
 pytestmark = pytest.mark.django_db
 

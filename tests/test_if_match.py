@@ -3,7 +3,7 @@
 import pytest
 
 from api import models as m
-from tests.test_writes_support import editor_fixture, editor_token_fixture, send  # noqa: F401
+from tests.writes import send
 
 pytestmark = pytest.mark.django_db
 

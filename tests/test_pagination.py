@@ -3,22 +3,24 @@ they must hold exactly the rows a plain OFFSET would, in the same order, and fol
 
 import factory
 import pytest
-from django.core.cache import cache
 
 from api import models as m
 from api import pagination
 from tests.factories import SourceFactory
+from tests.helpers import rolled_back
 
 pytestmark = pytest.mark.django_db
 SOURCES = "/api/v1/sources/"
 
 
-@pytest.fixture
-def many_sources():
-    # Named to sort after the reference sources, which cited records keep from deletion.
-    slug = factory.Sequence(lambda n: f"zz-deep-{n:04}")
-    SourceFactory.create_batch(1250 - m.Source.objects.count(), slug=slug)
-    cache.clear()
+@pytest.fixture(scope="module")
+def many_sources(django_db_setup, django_db_blocker):
+    """1,250 sources, made once for the module's tests and undone after them."""
+    with rolled_back(django_db_blocker):
+        # Named to sort after the reference sources, which cited records keep from deletion.
+        slug = factory.Sequence(lambda n: f"zz-deep-{n:04}")
+        SourceFactory.create_batch(1250 - m.Source.objects.count(), slug=slug)
+        yield
 
 
 def slugs(client, **params) -> list[str]:

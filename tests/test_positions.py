@@ -13,14 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from api import models as m
-from tests.test_reference import GRADES, rows
-from tests.test_writes_support import (  # noqa: F401 - fixtures
-    editor_fixture,
-    editor_token_fixture,
-    fetch,
-    problem,
-    send,
-)
+from tests.helpers import GRADES, problem, rows
+from tests.writes import fetch, send
 
 pytestmark = pytest.mark.django_db
 

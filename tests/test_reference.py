@@ -1,6 +1,5 @@
 """The served record is the reference files, row for row: counts, keys, dates, figures and words."""
 
-import csv
 import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -11,17 +10,9 @@ from django.conf import settings
 from django.utils.text import slugify
 
 from api import models as m
+from tests.helpers import FIXTURES, GRADES, rows
 
 pytestmark = pytest.mark.django_db
-
-FIXTURES = Path(settings.BASE_DIR) / "fixtures"
-GRADES = {"V": "verified", "S": "single_source", "U": "uncertain"}
-
-
-def rows(name: str) -> list[dict[str, str]]:
-    path = FIXTURES / "reference" / name if name.startswith("kp-") else FIXTURES / name
-    with path.open(encoding="utf-8", newline="") as file:
-        return list(csv.DictReader(file))
 
 
 def day(value: str) -> datetime.date | None:

@@ -17,8 +17,8 @@ from django.db import connections, router
 from django.test.utils import CaptureQueriesContext
 
 from api import models as m
-from tests.test_history import Editor
-from tests.test_history_feed import SOURCE
+from tests.helpers import Editor
+from tests.writes import BY_NAME
 
 pytestmark = [pytest.mark.django_db(databases=["default", "replica"]), pytest.mark.postgresql]
 
@@ -88,7 +88,11 @@ def test_a_write_goes_to_the_primary_and_its_writer_reads_it_back_from_there(
     client, replica, token
 ):
     alice = Editor(client, token)
-    body = {**SOURCE, "slug": "replica-test", "url": "https://example.org/replica-test"}
+    body = {
+        **BY_NAME["sources"].new,
+        "slug": "replica-test",
+        "url": "https://example.org/replica-test",
+    }
     with CaptureQueriesContext(connections["replica"]) as on_replica:
         assert alice.post(SOURCES, body).status_code == 201
     assert len(on_replica) == 0
@@ -104,7 +108,11 @@ def test_a_writer_reads_from_a_replica_again_once_the_pin_has_passed(
 ):
     settings.DATABASE_REPLICA_PIN_SECONDS = 1
     alice = Editor(client, token)
-    body = {**SOURCE, "slug": "replica-test", "url": "https://example.org/replica-test"}
+    body = {
+        **BY_NAME["sources"].new,
+        "slug": "replica-test",
+        "url": "https://example.org/replica-test",
+    }
     assert alice.post(SOURCES, body).status_code == 201
     status, on_primary, on_replica = reads(client, STATEMENTS, **alice.auth)
     assert status == 200 and on_primary > 0 and on_replica == 0

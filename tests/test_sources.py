@@ -6,25 +6,19 @@ import operator
 
 import pytest
 from django.db.models import Q
-from django.utils import timezone
 
 from api import models as m
+from tests.helpers import SERVER, problem, stamp
 
 pytestmark = pytest.mark.django_db
 
-API = "http://testserver/api/v1"
 SOURCES = "/api/v1/sources/"
-PROBLEM = "application/problem+json"
 JCK = "https://www.jckonline.com/editorial-article/kimberley-process-no-longer-works/"
 CANADA = "http://www.international.gc.ca/media/aff/news-communiques/2011/181.aspx?lang=eng"
 RAPAPORT_2007 = (
     "https://rapaportfairtrade.com/2007/10/09/kimberley-process-not-rushing-to-expel-venezuela/",
     "https://rapaportfairtrade.com/2007/10/09/venezuela-must-be-dropped-from-the-kimberley-process/",
 )
-
-
-def stamp(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
 
 
 def slug_of(url: str) -> str:
@@ -41,17 +35,6 @@ def listed(client, **params) -> list[dict]:
 
 def slugs(client, **params) -> set[str]:
     return {result["slug"] for result in listed(client, **params)}
-
-
-def assert_problem(response, status: int, parameter: str | None = None) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == PROBLEM
-    body = response.json()
-    assert {"type", "title", "status", "detail"} <= set(body)
-    assert body["status"] == status
-    if parameter:
-        assert parameter in body["errors"], body
-    return body
 
 
 # Filters ---------------------------------------------------------------------------------------
@@ -75,7 +58,7 @@ def test_kind_takes_several_values(client):
 
 
 def test_an_unknown_kind_is_a_400_naming_the_parameter(client):
-    assert_problem(client.get(SOURCES, {"kind": "blog"}), 400, "kind")
+    problem(client.get(SOURCES, {"kind": "blog"}), 400, "kind")
 
 
 def test_sources_published_in_october_2007(client):
@@ -98,8 +81,8 @@ def test_undated_sources_are_never_in_a_date_range(client):
 
 
 def test_a_malformed_day_is_a_400_naming_the_parameter(client):
-    assert_problem(client.get(SOURCES, {"published_after": "2007-10"}), 400, "published_after")
-    assert_problem(client.get(SOURCES, {"published_before": "31/10/2007"}), 400, "published_before")
+    problem(client.get(SOURCES, {"published_after": "2007-10"}), 400, "published_after")
+    problem(client.get(SOURCES, {"published_before": "31/10/2007"}), 400, "published_before")
 
 
 def test_confidence_keeps_the_grades_asked_for(client):
@@ -111,24 +94,6 @@ def test_confidence_keeps_the_grades_asked_for(client):
     assert regraded.slug not in single
     assert len(single) == m.Source.objects.count() - 1
     assert slugs(client, confidence="verified,uncertain") == {regraded.slug}
-
-
-def test_an_unknown_confidence_grade_is_a_400_naming_the_parameter(client):
-    assert_problem(client.get(SOURCES, {"confidence": "sure"}), 400, "confidence")
-
-
-def test_updated_since_lists_only_what_changed_after_that_moment(client):
-    since = timezone.now()
-    changed = m.Source.objects.get(url=CANADA)
-    changed.note = "Press release No. 181."
-    changed.save()
-    assert slugs(client, updated_since=since.isoformat()) == {changed.slug}
-    earlier = m.Source.objects.order_by("updated_at").first().updated_at
-    assert len(slugs(client, updated_since=stamp(earlier))) == m.Source.objects.count()
-
-
-def test_a_malformed_updated_since_is_a_400_naming_the_parameter(client):
-    assert_problem(client.get(SOURCES, {"updated_since": "2026-02-30"}), 400, "updated_since")
 
 
 def test_search_finds_a_source_by_its_author(client):
@@ -149,16 +114,6 @@ def test_search_finds_a_source_by_its_author(client):
     )
     assert found == set(expected.values_list("slug", flat=True))
     assert slug_of(CANADA) not in found
-
-
-def test_a_search_of_a_thousand_short_words_is_a_400_not_a_500(client):
-    terms = " ".join(["a"] * 1000)  # 1999 characters: within the 2000 a parameter may have
-    response = client.get(SOURCES, {"search": terms})
-    assert_problem(response, 400, "search")  # at most 20 words
-
-
-def test_an_unknown_query_parameter_is_a_400_naming_it(client):
-    assert_problem(client.get(SOURCES, {"publisher": "JCK"}), 400, "publisher")
 
 
 # Ordering --------------------------------------------------------------------------------------
@@ -198,16 +153,6 @@ def test_sources_ordered_by_publisher_then_slug_backwards(client):
     assert backwards.index("World Diamond Council") < backwards.index("JCK")
 
 
-@pytest.mark.parametrize("ordering", ["--slug", "--published_on"])
-def test_a_doubled_minus_in_ordering_is_a_400_naming_ordering_not_a_500(client, ordering):
-    assert_problem(client.get(SOURCES, {"ordering": ordering}), 400, "ordering")
-
-
-def test_ordering_by_an_unknown_field_is_a_400_naming_ordering(client):
-    body = assert_problem(client.get(SOURCES, {"ordering": "-title"}), 400, "ordering")
-    assert "title" in body["errors"]["ordering"][0]
-
-
 # Fields and expand -----------------------------------------------------------------------------
 
 
@@ -215,33 +160,6 @@ def test_fields_returns_only_the_fields_asked_for(client):
     found = listed(client, fields="slug,url", kind="communique")
     assert found and all(set(result) == {"slug", "url"} for result in found)
     assert {"slug": slug_of(CANADA), "url": CANADA} in found
-
-
-def test_an_unknown_field_is_a_400_naming_fields(client):
-    assert_problem(client.get(SOURCES, {"fields": "slug,colour"}), 400, "fields")
-    detail = f"{SOURCES}{slug_of(JCK)}/"
-    assert_problem(client.get(detail, {"fields": "colour"}), 400, "fields")
-
-
-def test_a_source_has_nothing_to_expand(client):
-    assert_problem(client.get(SOURCES, {"expand": "publisher"}), 400, "expand")
-
-
-# Not found -------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        f"{SOURCES}no-such-source/",
-        f"{SOURCES}{'x' * 200}/",
-        f"{SOURCES}not_a_slug!/",
-    ],
-)
-def test_an_unknown_source_is_a_404_problem(client, path):
-    body = assert_problem(client.get(path), 404)
-    assert body["title"] == "Not Found"
-    assert set(body) == {"type", "title", "status", "detail"}
 
 
 # The whole record ------------------------------------------------------------------------------
@@ -255,7 +173,7 @@ def test_the_seed_article_in_full_url_is_the_page_and_api_url_the_record(client)
     # seed-article.csv: news by Rob Bates in JCK; its date was never retrieved, so it is null.
     assert response.json() == {
         "slug": source.slug,
-        "api_url": f"{API}/sources/{source.slug}/",
+        "api_url": f"{SERVER}/sources/{source.slug}/",
         "kind": "news",
         "title": "Some Countries Feel Kimberley Process No Longer Works: NGO",
         "publisher": "JCK",
@@ -275,4 +193,4 @@ def test_a_dated_source_serves_its_day_and_precision(client):
     body = response.json()
     assert (body["published_on"], body["published_on_precision"]) == ("2011-06-24", "day")
     assert (body["kind"], body["url"]) == ("communique", CANADA)
-    assert body["api_url"] == f"{API}/sources/{slug_of(CANADA)}/"
+    assert body["api_url"] == f"{SERVER}/sources/{slug_of(CANADA)}/"

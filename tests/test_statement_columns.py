@@ -7,11 +7,9 @@ import pytest
 from api import columns, pgcopy
 from api.serializers import StatementSerializer
 from api.views import StatementViewSet
-from tests import test_pgcopy
 
 pytestmark = pytest.mark.django_db
 PATH = "/api/v1/statements/"
-awkward = test_pgcopy.awkward  # statements holding every awkward value a statement can hold
 PARAMS = [
     {"format": "csv"},
     {"format": "csv", "bom": "1", "ordering": "-date"},

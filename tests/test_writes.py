@@ -3,18 +3,9 @@
 import pytest
 
 from api import models as m
-from tests.test_writes_support import (  # noqa: F401 - fixtures
-    CASES,
-    Case,
-    address,
-    create,
-    editor_fixture,
-    editor_token_fixture,
-    fetch,
-    path_of,
-    problem,
-    send,
-)
+from tests.collections import NAMES
+from tests.helpers import address, path_of, problem
+from tests.writes import CASES, Case, create, fetch, send
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +23,10 @@ def as_sent(served: dict, sent: dict) -> dict:
             got = [{key: item[key] for key in wanted} for item, wanted in pairs]
         shown[name] = got
     return shown
+
+
+def test_every_collection_has_its_case_here():
+    assert [case.collection for case in CASES] == NAMES
 
 
 def without(served: dict, *names: str) -> dict:

@@ -10,18 +10,8 @@ from knox.models import AuthToken
 
 from api import models as m
 from api.auth import EDITORS
-from tests.test_writes_support import (  # noqa: F401 - fixtures
-    API,
-    BY_NAME,
-    create,
-    editor_fixture,
-    editor_token_fixture,
-    fetch,
-    problem,
-    reader_fixture,
-    reader_token_fixture,
-    send,
-)
+from tests.helpers import API, problem
+from tests.writes import BY_NAME, create, fetch, send
 
 pytestmark = pytest.mark.django_db
 

@@ -3,25 +3,8 @@
 import pytest
 
 from api import models as m
-from tests.test_writes_support import (  # noqa: F401 - fixtures
-    API,
-    BY_NAME,
-    GRADED,
-    JCK,
-    KASANE,
-    RUSSIA_AGENDA,
-    STALEMATE,
-    counts,
-    create,
-    editor_fixture,
-    editor_token_fixture,
-    fetch,
-    names,
-    position,
-    problem,
-    refused,
-    send,
-)
+from tests.helpers import API, JCK, KASANE, RUSSIA_AGENDA, STALEMATE, problem
+from tests.writes import BY_NAME, GRADED, counts, create, fetch, names, position, send
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +67,9 @@ def test_a_proposal_with_one_bad_position_is_refused_and_nothing_is_written(edit
     before = counts()
     positions = [position("RU", "oppose"), position("US", "support"), position("QQ", "support")]
 
-    body = refused(send(editor, "POST", PROPOSALS.list, {**PROPOSALS.new, "positions": positions}))
+    body = problem(
+        send(editor, "POST", PROPOSALS.list, {**PROPOSALS.new, "positions": positions}), 400
+    )
 
     assert names(body, "positions"), body
     assert any("participant" in key for key in body["errors"]), body
@@ -97,8 +82,8 @@ def test_a_proposal_with_one_bad_position_is_refused_and_nothing_is_written(edit
 def test_two_positions_of_one_participant_are_a_400_naming_positions(editor, codes):
     positions = [position(code, "support") for code in codes]
 
-    refused(send(editor, "POST", PROPOSALS.list, {**PROPOSALS.new, "positions": positions}),
-            "positions")  # fmt: skip
+    sent = {**PROPOSALS.new, "positions": positions}
+    problem(send(editor, "POST", PROPOSALS.list, sent), 400, "positions")
     assert not m.Proposal.objects.filter(slug=PROPOSALS.new["slug"]).exists()
 
 
@@ -145,8 +130,8 @@ def test_a_patch_with_one_bad_position_keeps_the_old_positions(editor):
     before, etag = fetch(PROPOSAL)
     positions = [position("US", "oppose"), position("QQ", "support")]
 
-    refused(send(editor, "PATCH", PROPOSAL, {"positions": positions}, if_match=etag))
-    refused(send(editor, "PATCH", PROPOSAL, {"positions": [position("US", "maybe")]}, etag))
+    problem(send(editor, "PATCH", PROPOSAL, {"positions": positions}, if_match=etag), 400)
+    problem(send(editor, "PATCH", PROPOSAL, {"positions": [position("US", "maybe")]}, etag), 400)
 
     assert fetch(PROPOSAL) == (before, etag)
 

@@ -3,23 +3,8 @@
 import pytest
 
 from api import models as m
-from tests.test_writes_support import (  # noqa: F401 - fixtures
-    API,
-    BY_NAME,
-    CASES,
-    JCK,
-    Case,
-    counts,
-    create,
-    editor_fixture,
-    editor_token_fixture,
-    fetch,
-    names,
-    path_of,
-    problem,
-    refused,
-    send,
-)
+from tests.helpers import API, JCK, path_of, problem
+from tests.writes import BY_NAME, CASES, Case, counts, create, fetch, names, send
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +31,7 @@ def test_an_unknown_reference_is_a_400_naming_the_field(editor, collection, fiel
     case = BY_NAME[collection]
     before = counts()
 
-    body = refused(send(editor, "POST", case.list, {**case.new, field: value}), field)
+    body = problem(send(editor, "POST", case.list, {**case.new, field: value}), 400, field)
 
     assert field in body["detail"]
     assert counts() == before
@@ -70,14 +55,14 @@ def test_an_unknown_reference_is_a_400_naming_the_field(editor, collection, fiel
 def test_a_value_outside_the_choices_is_a_400_naming_the_field(editor, collection, field, value):
     case = BY_NAME[collection]
 
-    refused(send(editor, "POST", case.list, {**case.new, field: value}), field)
+    problem(send(editor, "POST", case.list, {**case.new, field: value}), 400, field)
 
 
 def test_several_bad_fields_are_all_named_at_once(editor):
     case = BY_NAME["meetings"]
     sent = {**case.new, "host": "QQ", "kind": "summit", "sources": []}
 
-    body = refused(send(editor, "POST", case.list, sent), "host", "kind", "sources")
+    body = problem(send(editor, "POST", case.list, sent), 400, "host", "kind", "sources")
 
     assert {"host", "kind", "sources"} <= set(body["errors"])
 
@@ -86,23 +71,23 @@ def test_several_bad_fields_are_all_named_at_once(editor):
 def test_a_record_without_a_source_list_is_a_400_naming_sources(editor, case: Case):
     sent = {name: value for name, value in case.new.items() if name != "sources"}
 
-    refused(send(editor, "POST", case.list, sent), "sources")
-    refused(send(editor, "POST", case.list, {**case.new, "sources": []}), "sources")
+    problem(send(editor, "POST", case.list, sent), 400, "sources")
+    problem(send(editor, "POST", case.list, {**case.new, "sources": []}), 400, "sources")
 
 
 def test_a_statement_without_its_source_is_a_400_naming_source(editor):
     case = BY_NAME["statements"]
     sent = {name: value for name, value in case.new.items() if name != "source"}
 
-    refused(send(editor, "POST", case.list, sent), "source")
-    refused(send(editor, "POST", case.list, {**case.new, "source": None}), "source")
+    problem(send(editor, "POST", case.list, sent), 400, "source")
+    problem(send(editor, "POST", case.list, {**case.new, "source": None}), 400, "source")
 
 
 def test_a_patch_may_not_empty_a_records_sources(editor):
     path = f"{API}organisations/ipis/"
     before, etag = fetch(path)
 
-    refused(send(editor, "PATCH", path, {"sources": []}, if_match=etag), "sources")
+    problem(send(editor, "PATCH", path, {"sources": []}, if_match=etag), 400, "sources")
 
     assert fetch(path) == (before, etag)
 
@@ -111,7 +96,7 @@ def test_a_meeting_that_ends_before_it_starts_is_a_400_naming_the_end_date(edito
     case = BY_NAME["meetings"]
     sent = {**case.new, "start_date": "2031-11-07", "end_date": "2031-11-03"}
 
-    body = refused(send(editor, "POST", case.list, sent))
+    body = problem(send(editor, "POST", case.list, sent), 400)
 
     assert names(body, "end_date"), body
     assert not m.Meeting.objects.filter(slug=case.new["slug"]).exists()
@@ -121,7 +106,7 @@ def test_a_status_period_that_ends_before_it_starts_is_a_400_naming_it(editor):
     case = BY_NAME["participants"]
     period = {**case.new["status_history"][0], "start": "2025-03-01", "end": "2024-01-01"}
 
-    body = refused(send(editor, "POST", case.list, {**case.new, "status_history": [period]}))
+    body = problem(send(editor, "POST", case.list, {**case.new, "status_history": [period]}), 400)
 
     assert names(body, "status_history"), body
     assert not m.Participant.objects.filter(code=case.new["code"]).exists()
@@ -131,7 +116,7 @@ def test_an_affiliation_that_ends_before_it_starts_is_a_400_naming_it(editor):
     case = BY_NAME["people"]
     role = {**case.new["affiliations"][0], "end": "2010-01-01", "end_precision": "year"}
 
-    body = refused(send(editor, "POST", case.list, {**case.new, "affiliations": [role]}))
+    body = problem(send(editor, "POST", case.list, {**case.new, "affiliations": [role]}), 400)
 
     assert names(body, "affiliations"), body
     assert not m.Person.objects.filter(slug=case.new["slug"]).exists()
@@ -141,7 +126,7 @@ def test_an_affiliation_with_neither_organisation_nor_participant_is_a_400_namin
     case = BY_NAME["people"]
     role = {**case.new["affiliations"][0], "organisation": None, "participant": None}
 
-    body = refused(send(editor, "POST", case.list, {**case.new, "affiliations": [role]}))
+    body = problem(send(editor, "POST", case.list, {**case.new, "affiliations": [role]}), 400)
 
     assert names(body, "affiliations"), body
 
@@ -149,7 +134,7 @@ def test_an_affiliation_with_neither_organisation_nor_participant_is_a_400_namin
 def test_a_date_without_its_precision_is_a_400_naming_the_precision(editor):
     case = BY_NAME["meetings"]
 
-    body = refused(send(editor, "POST", case.list, {**case.new, "end_date_precision": None}))
+    body = problem(send(editor, "POST", case.list, {**case.new, "end_date_precision": None}), 400)
 
     assert names(body, "end_date_precision") or names(body, "end_date"), body
 
@@ -157,7 +142,7 @@ def test_a_date_without_its_precision_is_a_400_naming_the_precision(editor):
 def test_a_statement_with_neither_speaker_nor_description_is_a_400_naming_them(editor):
     case = BY_NAME["statements"]
 
-    body = refused(send(editor, "POST", case.list, {**case.new, "speaker_description": ""}))
+    body = problem(send(editor, "POST", case.list, {**case.new, "speaker_description": ""}), 400)
 
     assert names(body, "speaker_description") or names(body, "speaker"), body
 
@@ -182,7 +167,7 @@ def test_changing_an_identifier_in_a_patch_is_a_400_saying_it_never_changes(
     before, etag = fetch(path)
     [(identifier, _)] = changed.items()
 
-    body = refused(send(editor, "PATCH", path, changed, if_match=etag), identifier)
+    body = problem(send(editor, "PATCH", path, changed, if_match=etag), 400, identifier)
 
     assert body["errors"][identifier] == ["An identifier never changes."]
     assert fetch(path) == (before, etag)
@@ -193,7 +178,9 @@ def test_changing_an_identifier_in_a_put_is_refused_too(editor):
     path = path_of(create(editor, case))
     _, etag = fetch(path)
 
-    body = refused(send(editor, "PUT", path, {**case.new, "slug": "renamed-watch"}, etag), "slug")
+    body = problem(
+        send(editor, "PUT", path, {**case.new, "slug": "renamed-watch"}, etag), 400, "slug"
+    )
 
     assert body["errors"]["slug"] == ["An identifier never changes."]
     assert not m.Organisation.objects.filter(slug="renamed-watch").exists()
@@ -213,7 +200,7 @@ def test_a_new_record_with_the_identifier_of_an_existing_one_is_a_400(editor):
     case = BY_NAME["organisations"]
     before = fetch(f"{API}organisations/ipis/")
 
-    refused(send(editor, "POST", case.list, {**case.new, "slug": "ipis"}), "slug")
+    problem(send(editor, "POST", case.list, {**case.new, "slug": "ipis"}), 400, "slug")
 
     assert fetch(f"{API}organisations/ipis/") == before
 
@@ -248,7 +235,7 @@ def test_a_second_figure_for_the_same_participant_and_year_is_refused(editor):
 def test_malformed_input_is_a_400_naming_the_field_never_a_500(editor, field, value):
     case = BY_NAME["participants"]
 
-    body = refused(send(editor, "POST", case.list, {**case.new, field: value}))
+    body = problem(send(editor, "POST", case.list, {**case.new, field: value}), 400)
 
     assert names(body, field), body
 
@@ -269,7 +256,7 @@ def test_numbers_and_slugs_out_of_range_are_a_400_naming_the_field(
 ):
     case = BY_NAME[collection]
 
-    body = refused(send(editor, "POST", case.list, {**case.new, field: value}))
+    body = problem(send(editor, "POST", case.list, {**case.new, field: value}), 400)
 
     assert names(body, field), body
 

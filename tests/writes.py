@@ -1,52 +1,18 @@
-"""What the write tests share: an editor and a reader with tokens, a request helper, and for
-every collection a new record to POST, a reference record to PATCH and a change to PUT."""
+"""What the write and history tests share: for every collection a new record to POST, a reference
+record to PATCH and a change to PUT; requests as a client sends them. Their editors and readers
+are fixtures (conftest.py)."""
 
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
-import pytest
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
-from knox.models import AuthToken
 
+from api import history
 from api import models as m
+from tests.helpers import API, JCK, KASANE, RUSSIA_AGENDA, STALEMATE, Editor
 
-API = "/api/v1/"
-JCK = "jckonline-editorial-article-kimberley-process-no-longer-works"
-STALEMATE = "jckonline-editorial-article-another-stalemate-for-the-kimberley-process"
-KASANE = "2022-intersessional-kasane"
-RUSSIA_AGENDA = "2022-kasane-russia-agenda-item"
 GRADED = {"confidence": "single_source", "note": ""}
-
-
-@pytest.fixture(name="editor_token")
-def editor_token_fixture() -> str:
-    """alice, made an editor by the command editors are told to run; its token, as printed."""
-    out = io.StringIO()
-    call_command("create_editor", "alice", stdout=out, stderr=io.StringIO())
-    return out.getvalue().strip().splitlines()[-1]
-
-
-@pytest.fixture(name="editor")
-def editor_fixture(editor_token) -> Client:
-    return Client(headers={"Authorization": f"Token {editor_token}"})
-
-
-@pytest.fixture(name="reader_token")
-def reader_token_fixture() -> str:
-    """bob: a user with a valid token who is not an editor."""
-    bob = get_user_model().objects.create_user("bob")
-    _, token = AuthToken.objects.create(bob)
-    return token
-
-
-@pytest.fixture(name="reader")
-def reader_fixture(reader_token) -> Client:
-    return Client(headers={"Authorization": f"Token {reader_token}"})
 
 
 def send(client: Client, method: str, path: str, body=None, if_match: str | None = None):
@@ -62,23 +28,6 @@ def fetch(path: str) -> tuple[dict, str]:
     response = Client().get(path)
     assert response.status_code == 200, response.content
     return response.json(), response["ETag"]
-
-
-def problem(response, status: int) -> dict:
-    """A problem-details answer with the status; its body."""
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["status"] == status
-    return body
-
-
-def refused(response, *names: str) -> dict:
-    """A 400 problem whose `errors` name each of the fields."""
-    body = problem(response, 400)
-    for name in names:
-        assert name in body["errors"], body
-    return body
 
 
 # Every table a write touches, and the history that triggers keep of every row written.
@@ -98,15 +47,6 @@ def position(code: str, stance: str, source: str = JCK) -> dict:
 def names(body: dict, field: str) -> bool:
     """Whether the problem's errors name the field (or a part of it, such as positions.2.x)."""
     return any(key == field or key.startswith(f"{field}.") for key in body["errors"])
-
-
-def address(served: dict) -> str:
-    """The record's API address (a source's `url` is the page it names, `api_url` its address)."""
-    return served.get("api_url") or served["url"]
-
-
-def path_of(served: dict) -> str:
-    return urlparse(address(served)).path
 
 
 @dataclass
@@ -310,6 +250,22 @@ CASES = [
         identifier="slug",
     ),
     Case(
+        "positions",
+        new={
+            "proposal": RUSSIA_AGENDA,
+            "participant": None,
+            "organisation": "ipis",
+            "position": "support",
+            **GRADED,
+            "sources": [JCK],
+        },
+        put={"position": "abstain", "note": "Said it would not take a side."},
+        existing=lambda: (
+            m.Position.objects.get(proposal__slug=RUSSIA_AGENDA, participant__code="RU").pk
+        ),
+        patch={"note": "Russia's delegation said the item was political."},
+    ),
+    Case(
         "statements",
         new={
             "text": "The Kimberley Process no longer works.",
@@ -350,22 +306,6 @@ CASES = [
         identifier="slug",
     ),
     Case(
-        "positions",
-        new={
-            "proposal": RUSSIA_AGENDA,
-            "participant": None,
-            "organisation": "ipis",
-            "position": "support",
-            **GRADED,
-            "sources": [JCK],
-        },
-        put={"position": "abstain", "note": "Said it would not take a side."},
-        existing=lambda: (
-            m.Position.objects.get(proposal__slug=RUSSIA_AGENDA, participant__code="RU").pk
-        ),
-        patch={"note": "Russia's delegation said the item was political."},
-    ),
-    Case(
         "production",
         new={
             "participant": "ZA",
@@ -404,3 +344,199 @@ def create(client: Client, case: Case, **changes) -> dict:
     response = send(client, "POST", case.list, {**case.new, **changes})
     assert response.status_code == 201, response.content
     return response.json()
+
+
+# For the history tests, every collection's new record to POST, one field to PATCH and its value.
+NEW = {
+    "participants": (
+        {
+            "code": "QZ",
+            "iso3": None,
+            "name": "Testland",
+            "kind": "state",
+            "region": "oceania",
+            "joined_on": "2024-11-01",
+            "joined_on_precision": "month",
+            "status_history": [
+                {
+                    "status": "suspended",
+                    "start": "2025-03-01",
+                    "start_precision": "month",
+                    "end": None,
+                    "end_precision": None,
+                    **GRADED,
+                    "sources": [JCK],
+                }
+            ],
+            **GRADED,
+            "sources": [JCK],
+        },
+        ("name", "Republic of Testland"),
+    ),
+    "organisations": (
+        {
+            "slug": "testland-diamond-watch",
+            "name": "Testland Diamond Watch",
+            "acronym": "TDW",
+            "kind": "civil_society",
+            "kp_observer": False,
+            "country": "BE",
+            "website": "https://example.org/tdw",
+            **GRADED,
+            "sources": [JCK],
+        },
+        ("acronym", "TDW vzw"),
+    ),
+    "people": (
+        {
+            "slug": "jane-tester",
+            "name": "Jane Tester",
+            "affiliations": [
+                {
+                    "organisation": "ipis",
+                    "participant": None,
+                    "role": "researcher",
+                    "start": "2019-01-01",
+                    "start_precision": "year",
+                    "end": None,
+                    "end_precision": None,
+                    **GRADED,
+                    "sources": [JCK],
+                }
+            ],
+            **GRADED,
+            "sources": [JCK],
+        },
+        ("name", "Jane Q. Tester"),
+    ),
+    "blocs": (
+        {
+            "slug": "testland-group",
+            "name": "Testland group",
+            "description": "",
+            "members": ["CA", "US"],
+            **GRADED,
+            "sources": [JCK],
+        },
+        ("description", "Participants that sources say coordinate their positions."),
+    ),
+    "chairmanships": (
+        {
+            "year": 2031,
+            "chair": "ZA",
+            "chair_person": None,
+            "vice_chair": "BW",
+            **GRADED,
+            "sources": [JCK],
+        },
+        ("note", "Checked against the KP's own list of chairs."),
+    ),
+    "meetings": (
+        {
+            "slug": "2031-plenary-testville",
+            "kind": "plenary",
+            "title": "Plenary meeting 2031, Testville",
+            "year": 2031,
+            "start_date": "2031-11-03",
+            "start_date_precision": "day",
+            "end_date": "2031-11-07",
+            "end_date_precision": "day",
+            "city": "Testville",
+            "country": "ZA",
+            "host": "ZA",
+            "chair": "ZA",
+            "outcome": "",
+            "communique_adopted": None,
+            **GRADED,
+            "sources": [JCK],
+        },
+        ("outcome", "A communiqué was adopted."),
+    ),
+    "proposals": (
+        {
+            "slug": "2031-testville-definition",
+            "title": "Widen the definition of conflict diamonds",
+            "summary": "",
+            "meeting": KASANE,
+            "tabled_on": "2022-06-01",
+            "tabled_on_precision": "month",
+            "tabled_by": ["CA", "US"],
+            "topics": ["definition-reform"],
+            "decision_rule": "consensus",
+            "outcome": "pending",
+            "positions": [
+                {"participant": "RU", "position": "oppose", **GRADED, "sources": [JCK]},
+                {"participant": "US", "position": "support", **GRADED, "sources": [JCK]},
+            ],
+            **GRADED,
+            "sources": [JCK],
+        },
+        ("outcome", "no_consensus"),
+    ),
+    "statements": (
+        {
+            "text": "The Kimberley Process no longer works.",
+            "date": "2022-06-01",
+            "date_precision": "month",
+            "speaker": None,
+            "speaker_description": "a diamond trade editor",
+            "speaker_role": "",
+            "organisation": None,
+            "participant": None,
+            "meeting": KASANE,
+            "proposal": None,
+            "topics": ["definition-reform"],
+            "language": "en",
+            "source": JCK,
+            **GRADED,
+        },
+        ("speaker_role", "editor"),
+    ),
+    "sources": (
+        {
+            "slug": "example-testland-report",
+            "url": "https://example.org/testland-report",
+            "kind": "report",
+            "title": "Testland report",
+            "publisher": "Example",
+            "author": "",
+            "published_on": "2031-05-01",
+            "published_on_precision": "month",
+            **GRADED,
+        },
+        ("author", "A. Tester"),
+    ),
+    "production": (
+        {
+            "participant": "ZA",
+            "year": 2031,
+            "carats": 1234567.5,
+            "value_usd": 98765432.1,
+            **GRADED,
+            "sources": [JCK],
+        },
+        ("carats", 1000),
+    ),
+    "trade": (
+        {
+            "participant": "ZA",
+            "year": 2031,
+            "flow": "export",
+            "carats": 1234567.5,
+            "value_usd": 98765432.1,
+            "certificates": 42,
+            **GRADED,
+            "sources": [JCK],
+        },
+        ("certificates", 7),
+    ),
+}
+KEYS = dict(history.COLLECTIONS.values())
+
+
+def new_record(editor: Editor, collection: str) -> str:
+    """POST the collection's record of NEW as the editor; its path."""
+    body, _ = NEW[collection]
+    response = editor.post(f"{API}{collection}/", body)
+    assert response.status_code == 201, response.content
+    return f"{API}{collection}/{response.json()[KEYS[collection]]}/"
