@@ -10,7 +10,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from .. import dataset, stands
+from .. import dataset, parameters, stands
 from .. import models as m
 from ..conditional import not_modified, request_etag
 from ..filtersets import PositionFilterSet
@@ -151,7 +151,7 @@ class AgreementView(OpenView):
                 "comma-separated (a null share comes last). Default: the order of `actors`, "
                 "else by a, then b.",
             ),
-            OpenApiParameter("bom", str, enum=["0", "1"], description="CSV: a byte-order mark."),
+            OpenApiParameter("bom", bool, description="CSV: true (or 1) adds a byte-order mark."),
         ],
         responses=inline_serializer(
             "Agreement",
@@ -164,7 +164,7 @@ class AgreementView(OpenView):
         description=stands.METHOD,
     )
     def get(self, request, format=None):
-        self.check_parameters(request)
+        parameters.check(request, self.allowed)
         etag = request_etag(request, dataset.key())
         if unchanged := not_modified(request, etag):
             return unchanged
@@ -182,12 +182,6 @@ class AgreementView(OpenView):
         # The pairs are plain values already in PairSerializer's shape (the schema's).
         body = {"count": len(results), "method": stands.METHOD, "results": results}
         return Response(body, headers={"ETag": etag})
-
-    def check_parameters(self, request) -> None:
-        unknown = sorted(set(request.query_params) - self.allowed)
-        if unknown:
-            message = [f"Unknown parameter. Allowed: {', '.join(sorted(self.allowed))}."]
-            raise exceptions.ValidationError(dict.fromkeys(unknown, message))
 
     def actors(self, value: str | None) -> list[str] | None:
         """Codes and slugs as the API names them; an unknown one is a 400 that names it."""
