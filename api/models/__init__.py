@@ -14,7 +14,7 @@ from .actors import (
     StatusPeriod,
 )
 from .base import Confidence, DatePrecision, Topic
-from .history import Actor, Change
+from .history import Actor, Change, Version
 from .meetings import (
     Chairmanship,
     DecisionRule,
@@ -61,4 +61,5 @@ __all__ = [
     "Topic",
     "Trade",
     "TradeFlow",
+    "Version",
 ]

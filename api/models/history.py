@@ -57,3 +57,19 @@ class Actor(models.Model):
 
     def __str__(self) -> str:
         return self.name or "database"
+
+
+class Version(models.Model):
+    """The dataset's version in this database: one row, whose number every transaction that
+    writes to the record bumps once (PostgreSQL's triggers, api/history.py).
+
+    The bump locks the row until the transaction ends, so numbers follow commit order, and a
+    reader sees the number of the last transaction its snapshot holds: a key for kept answers
+    and ETags that changes when this database's data changes, and only then.
+    """
+
+    number = models.BigIntegerField(default=0, help_text="Bumped once per writing transaction.")
+    txid = models.BigIntegerField(default=0, help_text="The transaction that bumped it last.")
+
+    def __str__(self) -> str:
+        return f"version {self.number}"
