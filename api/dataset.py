@@ -55,18 +55,20 @@ def state() -> State:
 def key() -> str:
     """What keys kept answers, counts and pages, and lists' ETags: one query, a request's first.
 
-    On PostgreSQL, the database's snapshot: it changes whenever a transaction that wrote ends
-    (in the whole cluster: a spare new key now and then, never a missed change). Inside a
-    transaction its own changes count too: the history numbers them as they are made, and the
-    latest stamps catch those it does not record (the synthetic generator's bulk rows). SQLite
-    runs one writer at a time, so its stamps and numbers come in commit order.
+    This database's version (api_version): every transaction that changes the record bumps it
+    (api/history.py), and its lock on the row orders the numbers as the commits are, so the key
+    changes when this database's data changes and only then. The transaction that bumped it
+    last is part of the key (numbers counted again after a backup is restored never meet an
+    answer kept before), and so is the history's latest number, for a transaction's own later
+    changes: a transaction bumps the version once, while its history counts every change.
     """
     connection = connections[router.db_for_read(m.Change)]
-    parts = [_latest_change(connection)]
-    if connection.vendor == "postgresql":
-        parts.append("SELECT pg_current_snapshot()::text")
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        parts += _latest_stamps(connection)
+    version = connection.ops.quote_name(m.Version._meta.db_table)
+    parts = [
+        f"SELECT number FROM {version} WHERE id = 1",
+        f"SELECT txid FROM {version} WHERE id = 1",
+        _latest_change(connection),
+    ]
     return _digest(_select(connection, parts))
 
 

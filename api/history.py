@@ -9,7 +9,7 @@ SQLite from the one-row `Actor` table. They are (re)installed after every `migra
 import contextlib
 from dataclasses import dataclass
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Q
 
 from . import models as m
@@ -97,12 +97,33 @@ def _column(model, name: str) -> str:
 
 
 def install(using="default", **kwargs) -> None:
-    """(Re)create the triggers of every tracked table; run after every migrate."""
+    """(Re)create the triggers of every tracked table; run after every migrate.
+
+    In one transaction, so that no write ever finds a table without its trigger, and on
+    PostgreSQL under an advisory lock, so that concurrent runs (containers starting together)
+    take turns instead of failing."""
     connection = connections[using]
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('kpdata.history.install'))")
         for table in tracked():
             for statement in _statements(table, connection.vendor):
                 cursor.execute(statement)
+
+
+# The dataset's version (api_version, api/dataset.py), bumped by every change. On PostgreSQL
+# once per transaction, whose lock on the row then orders the numbers as the commits are;
+# SQLite runs one writer at a time, and bumps per row.
+BUMP_POSTGRESQL = (
+    "INSERT INTO api_version (id, number, txid) VALUES (1, 1, txid_current()) "
+    "ON CONFLICT (id) DO UPDATE SET number = api_version.number + 1, txid = EXCLUDED.txid "
+    "WHERE api_version.txid <> EXCLUDED.txid"
+)
+BUMP_SQLITE = (
+    "INSERT OR IGNORE INTO api_version (id, number, txid) VALUES (1, 0, 0); "
+    "UPDATE api_version SET number = number + 1, "
+    "txid = COALESCE((SELECT txn FROM api_actor WHERE id = 1), 0) WHERE id = 1"
+)
 
 
 def uninstall_for_migrate(using="default", **kwargs) -> None:
@@ -137,6 +158,7 @@ CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
 DECLARE ROW_ {table.table}%ROWTYPE;
 BEGIN
   IF TG_OP = 'DELETE' THEN ROW_ := OLD; ELSE ROW_ := NEW; END IF;
+  {BUMP_POSTGRESQL};
   INSERT INTO api_change (collection, record_id, "table", part, action, old, new, actor, at,
                           txid)
   VALUES ({values["collection"]}, COALESCE({values["record"]}, '?'), TG_TABLE_NAME, '{table.part}',
@@ -183,7 +205,7 @@ def _sqlite(table: Tracked) -> list[str]:
             f'INSERT INTO api_change (collection, record_id, "table", part, action, old, new, '
             f"actor, at, txid) VALUES ({collection}, COALESCE({record}, '?'), '{table.table}', "
             f"'{table.part}', '{action}', "
-            f"{old}, {new}, {actor}, {now}, COALESCE({txn}, 0)); END",
+            f"{old}, {new}, {actor}, {now}, COALESCE({txn}, 0)); {BUMP_SQLITE}; END",
         ]
     return statements
 
@@ -198,6 +220,9 @@ def actor(name: str, using: str = "default"):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT set_config('kpdata.actor', %s, true)", [name])
+            # The version's lock first, before any row's: writers that would bump it later,
+            # holding rows another writer needs, could otherwise deadlock with that writer.
+            cursor.execute("SELECT 1 FROM api_version WHERE id = 1 FOR UPDATE")
             yield
             return
         # SQLite runs one write transaction at a time: a count numbers them, as txids would.

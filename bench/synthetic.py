@@ -181,6 +181,7 @@ def _bulk():
             raise SyntheticError(f"Skipping triggers needs a superuser: {error}") from None
         cursor.execute("SET LOCAL statement_timeout = 0")
         yield CopyWriter(cursor)
+        cursor.execute(history.BUMP_POSTGRESQL)  # the triggers that count versions were off
         # Back to what the transaction had, for whatever else runs in it (a test, say).
         cursor.execute("SELECT set_config('session_replication_role', %s, true), "
                        "set_config('statement_timeout', %s, true)", [role, timeout])  # fmt: skip
