@@ -53,7 +53,7 @@ class Settings:
     duration: int  # seconds per wrk run
     connections: int
     threads: int
-    rounds: int  # every load run this many times a side, sides alternating; the best counts
+    rounds: int  # every load run this many times a side, sides alternating; the median counts
     requests: int  # at most this many responses per wrk run
     export_limit: int  # seconds one export download may take at most
     database: str  # an existing, loaded database to use (and keep) instead of a new one
@@ -66,7 +66,7 @@ class Settings:
             duration=_int("BENCH_DURATION", 8),
             connections=_int("BENCH_CONNECTIONS", 16),
             threads=_int("BENCH_THREADS", 2),
-            rounds=max(1, _int("BENCH_ROUNDS", 2)),
+            rounds=max(1, _int("BENCH_ROUNDS", 3)),
             requests=_int("BENCH_REQUESTS", 100_000),
             export_limit=_int("BENCH_EXPORT_LIMIT", 150),
             database=os.environ.get("BENCH_DATABASE", "").strip(),
@@ -178,13 +178,22 @@ def block(settings: Settings, figures: list, facts: dict) -> str:
         f"Both servers: {facts['workers']}. Load: `wrk -t{settings.threads} "
         f"-c{settings.connections} -d{settings.duration}s` on the loopback (at most "
         f"{settings.requests:,} responses a run), {settings.rounds} round(s) a side, sides "
-        "alternating, the best round counts; exports: one whole download each with curl.",
+        "alternating; each figure is the median of the rounds, each round's ratio taken from "
+        "its own pair of runs; exports: one whole download each with curl.",
         "",
         report.markdown(figures),
         "",
-        "Requests:",
+        "Rounds:",
+        "",
+        *(f"- {said}" for said in facts["rounds"]),
+        "",
+        "Warm requests (the same URL throughout a run):",
         "",
         *requests,
+        "",
+        "Cold requests (URLs drawn from a pool, each asked once by each server; the first shown):",
+        "",
+        *(f"- {case}: {len(urls):,} URLs, e.g. `{urls[0]}`" for case, urls in facts["pools"]),
         "",
         "Same answers (API against reference, on this database):",
         "",
@@ -216,16 +225,23 @@ def run(settings: Settings) -> tuple[list, dict]:
                                 "(API, reference), threaded, one thread each")  # fmt: skip
             facts["paths"] = {case: path for case, path in chosen.paths.items()
                               if case != "first" or path != chosen.paths["list"]}  # fmt: skip
+            facts["pools"] = [(case, chosen.pools[case]) for case in drive.COLD]
             facts["shape"] = {
                 case: (shape.compare_stream if case in ("csv", "ndjson") else shape.compare)(
                     api.base, ref.base, chosen.paths[case]
                 )
                 for case in facts["paths"]
             }
+            for case, urls in facts[
+                "pools"
+            ]:  # the last few of each pool: its runs start at the first
+                verdicts = {shape.compare(api.base, ref.base, url) for url in urls[-3:]}
+                facts["shape"][f"{case} cold (3 URLs)"] = "; ".join(sorted(verdicts))
             for case, verdict in facts["shape"].items():
                 say(f"same answers? {case}: {verdict}")
-            bench = drive.Bench(settings, api, ref, chosen)
+            bench = drive.Bench(settings, api, ref, chosen, folder)
             tags = bench.drive()
+            facts["rounds"] = bench.rounds
             exports = bench.exports()
             return collect(bench, exports, tags), facts
 

@@ -1,13 +1,16 @@
 """What `make bench` runs against both servers; bench/figures.py makes figures of it."""
 
+import os
+import statistics
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
 
-from bench import measure
+from bench import measure, pools
 from bench.measure import BenchError, Download, Load
 from bench.servers import Server
 
@@ -21,6 +24,9 @@ STRIDE = 1237  # prime to the 4,000 pages
 MEMORY_LIMIT_MB = 150
 # The stands' figures, each the same URL throughout a run as for the statements' lists.
 STANDS = ("positions", "pos-filtered", "agreement", "record")
+# The figures also measured cold: URLs drawn from a pool, each asked once (bench/pools.py).
+COLD = ("list", "filtered", "detail", *STANDS)
+SIDES = ("api", "reference")
 
 
 def say(message: str) -> None:
@@ -44,9 +50,10 @@ class Targets:
 
     rows: int  # every statement: what an export holds
     filtered: int
-    paths: dict[str, str]
+    paths: dict[str, str]  # the warm figures' URLs, each the same throughout a run
     deep_size: int
     stands: Stands
+    pools: dict[str, list[str]]  # the cold figures' URLs, each asked once (bench/pools.py)
 
 
 DETAIL = """SELECT id FROM api_statement s
@@ -91,7 +98,12 @@ def targets(url: str) -> Targets:
         )
         (filtered,) = connection.execute(FILTERED).fetchone()
         chosen = stands(connection)
-    deep_size = min(100, rows // (DEEP_PAGE + DEEP_SPREAD))  # the pages exist at every size
+        deep_size = min(100, rows // (DEEP_PAGE + DEEP_SPREAD))  # the pages exist at every size
+        # The deep pages, spread so that any run of them covers the whole range.
+        first, count = DEEP_PAGE - DEEP_SPREAD, 2 * DEEP_SPREAD
+        deep = [first + (n * STRIDE) % count for n in range(count)]
+        prefix = f"/api/v1/statements/?page_size={deep_size}&page="
+        found = pools.build(connection, EXPAND, (prefix, deep))
     paths = {
         "list": "/api/v1/statements/?page_size=100",
         "filtered": f"/api/v1/statements/?page_size=100&{FILTERS}",
@@ -108,7 +120,7 @@ def targets(url: str) -> Targets:
     }
     if deep_size == 100:
         paths["first"] = paths["list"]
-    return Targets(rows, filtered, paths, deep_size, chosen)
+    return Targets(rows, filtered, paths, deep_size, chosen, found)
 
 
 def etag(running: Server, path: str) -> tuple[str | None, int]:
@@ -148,45 +160,54 @@ class Export:
 
 
 class Bench:
-    """Both servers driven the same way, one figure at a time."""
+    """Both servers driven the same way, one figure at a time, rounds paired."""
 
-    def __init__(self, settings, api: Server, ref: Server, chosen: Targets):
+    def __init__(self, settings, api: Server, ref: Server, chosen: Targets, folder: Path):
         self.settings, self.api, self.ref, self.targets = settings, api, ref, chosen
-        self.loads: dict[tuple[str, str], Load] = {}
+        self.loads: dict[tuple[str, str], list[Load]] = {}  # every round's, in order
         self.list_status: dict[str, int] = {}
-        self.page_index: dict[str, int] = {}  # where each server's next deep pages start
+        self.rounds: list[str] = []  # each round's load average and surprises, as said
+        self.files = {}
+        for case, urls in chosen.pools.items():
+            self.files[case] = folder / f"pool-{case}.txt"
+            self.files[case].write_text("\n".join(urls) + "\n")
+        self.sent: dict[tuple[str, str], int] = {}  # (server, pool): where its next run starts
 
     def wrk(self, running: Server, case: str, path: str, headers=(), duration=None) -> Load:
-        settings = self.settings
-        pages = None
-        if case == "deep":  # the spread's next pages, from where this server's last run stopped
-            prefix = f"/api/v1/statements/?page_size={self.targets.deep_size}&page="
-            start = self.page_index.get(running.name, 0)
-            pages = (prefix, DEEP_PAGE - DEEP_SPREAD, 2 * DEEP_SPREAD, start, STRIDE)
+        settings, pool = self.settings, _pool(case)
+        start = self.sent.get((running.name, pool), 0)
         load = measure.wrk(
-            running.url(path if pages is None else "/"), duration=duration or settings.duration,
+            running.url(path), duration=duration or settings.duration,
             connections=settings.connections, threads=settings.threads, limit=settings.requests,
-            headers=headers, pages=pages,
+            headers=headers, pool=(self.files[pool], start) if pool else None,
         )  # fmt: skip
-        if pages:
-            sent = sum(load.statuses.values()) + settings.connections + settings.threads
-            self.page_index[running.name] = pages[3] + sent
+        if pool:  # the next run goes on where this one stopped: no URL twice on one server
+            sent = sum(load.statuses.values()) + sum(load.errors.values())
+            self.sent[(running.name, pool)] = start + sent + settings.connections
         return load
+
+    def exhausted(self, case: str) -> bool:
+        """Whether a server was sent more of the pool than it holds (some URLs twice)."""
+        pool = _pool(case)
+        size = len(self.targets.pools[pool]) if pool else 0
+        return bool(pool) and any(self.sent.get((side, pool), 0) > size for side in SIDES)
 
     def cases(self, tags: dict[str, str | None]) -> list[tuple[str, str, str, tuple]]:
         """(case, side, path, headers) of every load run; the revalidation sends the side's ETag."""
         paths = self.targets.paths
         found = []
-        for case in ("list", "filtered", "detail", "first", "deep", "revalidate", *STANDS):
+        warm = ("list", "filtered", "detail", "first", "deep", "revalidate", *STANDS)
+        for case in (*warm, *(f"{case} cold" for case in COLD)):
             if case == "first" and paths["first"] == paths["list"]:
                 continue
-            for side in ("api", "reference"):
+            for side in SIDES:
                 headers = ()
                 if case == "revalidate":
                     if not tags[side]:
                         continue
                     headers = (f"If-None-Match: {tags[side]}",)
-                found.append((case, side, paths.get(case, paths["list"]), headers))
+                path = paths["list"] if case == "revalidate" else paths.get(case, "/")
+                found.append((case, side, path, headers))  # a pool's case: "/", the server
         return found
 
     def drive(self) -> dict[str, str | None]:
@@ -199,16 +220,37 @@ class Bench:
         for case, side, path, headers in cases:
             self.wrk(sides[side], case, path, headers, duration=2)
         for round in range(self.settings.rounds):
-            say(f"load round {round + 1} of {self.settings.rounds}")
+            load_average = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+            say(f"load round {round + 1} of {self.settings.rounds} (load average {load_average})")
+            surprises = []
             for case, side, path, headers in cases if round % 2 == 0 else _swap(cases):
                 load = self.wrk(sides[side], case, path, headers)
                 status = 304 if case == "revalidate" else 200
-                best = self.loads.get((case, side))
-                if best is None or load.rate(status) > best.rate(status):
-                    self.loads[(case, side)] = load
-                say(f"  {case:12} {side:9} {load.rate(status):8.1f}/s  p99 {load.p99_ms:7.0f} ms"
-                    + (f"  ({s})" if (s := load.surprises(status)) else ""))  # fmt: skip
+                self.loads.setdefault((case, side), []).append(load)
+                if surprise := load.surprises(status):
+                    surprises.append(f"{case} ({side}): {surprise}")
+                say(f"  {case:17} {side:9} {load.rate(status):8.1f}/s  p99 {load.p99_ms:7.0f} ms"
+                    + (f"  ({surprise})" if surprise else ""))  # fmt: skip
+            said = f"round {round + 1}: load average {load_average} at its start"
+            self.rounds.append(said + (f"; surprises: {'; '.join(surprises)}" if surprises else ""))
         return tags
+
+    def median(
+        self, case: str, status: int = 200
+    ) -> tuple[float | None, float | None, float | None]:
+        """(API rate, reference rate, ratio): medians over the rounds, each round's ratio taken
+        from its own pair of runs."""
+        api, ref = self.loads.get((case, "api"), []), self.loads.get((case, "reference"), [])
+        if not api or not ref:
+            return None, None, None
+        ratios = [
+            a.rate(status) / r.rate(status)
+            for a, r in zip(api, ref, strict=False)
+            if r.rate(status)
+        ]
+        median = statistics.median
+        return (median(a.rate(status) for a in api), median(r.rate(status) for r in ref),
+                median(ratios) if ratios else None)  # fmt: skip
 
     def export(self, running: Server, format: str, expected_lines: int | None) -> Export:
         before = running.log_count("WORKER TIMEOUT")
@@ -243,6 +285,13 @@ class Bench:
             lines = reference.download.lines if reference.complete else None
             found[(format, "api")] = self.export(self.api, format, lines)
         return found
+
+
+def _pool(case: str) -> str | None:
+    """The pool a case draws its URLs from: a cold case's, or the deep pages'."""
+    if case == "deep":
+        return "deep"
+    return case.removesuffix(" cold") if case.endswith(" cold") else None
 
 
 def _swap(cases: list) -> list:

@@ -38,24 +38,24 @@ class Load:
         return ", ".join(parts)
 
 
-Pages = tuple[str, int, int, int, int]  # path prefix, first page, pages, start, stride
+Pool = tuple[Path, int]  # a file of paths, one a line; where this run starts in it
 
 
 def wrk(url: str, *, duration: int, connections: int, threads: int, limit: int,
-        headers: tuple[str, ...] = (), pages: Pages | None = None) -> Load:  # fmt: skip
+        headers: tuple[str, ...] = (), pool: Pool | None = None) -> Load:  # fmt: skip
     """Drive `url` for `duration` seconds, or until `limit` responses, whichever comes first.
 
-    With `pages` (path prefix, first page, how many pages, where to start, stride), each
-    request asks for another page of the range, spread over it: `url` gives only the server.
-    The limit stops the requests, not the clock: a run that reaches it reports a lower rate.
+    With a `pool` (a file of paths, one a line, and where to start in it), each request asks
+    for the next path of the file: `url` gives only the server. The limit stops the requests,
+    not the clock: a run that reaches it reports a lower rate.
     """
     command = ["wrk", f"-t{threads}", f"-c{max(connections, threads)}", f"-d{duration}s",
                "--timeout", "30s", "-s", str(WRK_SCRIPT)]  # fmt: skip
     for header in headers:
         command += ["-H", header]
     command += [url, "--", str(-(-limit // threads))]
-    if pages:
-        command += [str(threads), *(str(part) for part in pages)]
+    if pool:
+        command += [str(threads), str(pool[0]), str(pool[1])]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=duration + 90)
     except subprocess.TimeoutExpired:

@@ -1,10 +1,9 @@
 -- wrk script for bench/bench.py: counts responses by status, stops each thread after a number
 -- of responses and prints the run as one JSON line.
--- Arguments (after --): LIMIT [THREADS PREFIX FIRST COUNT START STRIDE]. LIMIT responses a
--- thread at most (0: no limit; wrk still runs for its whole duration). With a PREFIX, the n-th
--- request of the run (n from START, the threads taking turns) is PREFIX followed by page
--- FIRST + (n * STRIDE) % COUNT: with STRIDE prime to COUNT, no page comes twice in COUNT
--- requests, and any run of them spreads over the whole range.
+-- Arguments (after --): LIMIT [THREADS FILE START]. LIMIT responses a thread at most (0: no
+-- limit; wrk still runs for its whole duration). With a FILE of paths, one a line, the n-th
+-- request of the run (n from START, the threads taking turns) asks for its line n (from 0,
+-- round the file again at its end): each URL once, as clients walking the record do.
 
 local threads = {}
 local created = 0
@@ -19,23 +18,25 @@ function init(args)
   limit = tonumber(args[1]) or 0
   responses = 0
   statuses = {}
-  prefix = args[3]
-  if prefix then
+  if args[3] then
     step = tonumber(args[2])
-    first, count = tonumber(args[4]), tonumber(args[5])
-    index, stride = tonumber(args[6]) + id, tonumber(args[7])
+    paths = {}
+    for line in io.lines(args[3]) do
+      table.insert(paths, line)
+    end
+    index = tonumber(args[4]) + id
   else
     fixed = wrk.format()
   end
 end
 
 function request()
-  if not prefix then
+  if not paths then
     return fixed
   end
-  local page = first + (index * stride) % count
+  local path = paths[(index % #paths) + 1]
   index = index + step
-  return wrk.format(nil, prefix .. page)
+  return wrk.format(nil, path)
 end
 
 function response(status, headers, body)
