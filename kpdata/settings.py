@@ -102,7 +102,8 @@ DATABASE_ROUTERS = ["api.replicas.ReplicaRouter"]
 # "responses" keeps details' JSON answers per dataset version (api/conditional.py): up to 256 KiB
 # each, 200 at most, so a worker's own cache stays small (records are a few KiB).
 if REDIS_URL:
-    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    # Fails safe (api/caching.py): while Redis is down, each instance caches on its own.
+    _redis = {"BACKEND": "api.caching.FailSafeRedisCache", "LOCATION": REDIS_URL}
     CACHES = {"default": _redis, "responses": {**_redis, "KEY_PREFIX": "responses"}}
 else:
     CACHES = {

@@ -1,15 +1,17 @@
-"""The site's URLs: the API under /api/v1/, its schema and docs, the admin and /healthz."""
+"""The site's URLs: the API under /api/v1/, its schema and docs, the admin and health."""
 
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from api.health import healthz
+from api.health import healthz, livez, readyz
 from api.home import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
+    path("readyz", readyz, name="readyz"),
     path("api/v1/", include(("api.urls", "v1"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
