@@ -8,10 +8,13 @@ class ApiConfig(AppConfig):
     verbose_name = "KP Data"
 
     def ready(self):
+        from django.core.signals import request_finished
         from django.db.models.signals import post_migrate, pre_migrate
 
         from .history import install, uninstall_for_migrate
+        from .logs import request_done
 
         # The history triggers follow the tables: recreated after every migrate.
         pre_migrate.connect(uninstall_for_migrate, sender=self)
         post_migrate.connect(install, sender=self)
+        request_finished.connect(request_done)

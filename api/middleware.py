@@ -1,10 +1,27 @@
-"""Middleware: the admin's writes signed in the history, and a 503 while the database is down."""
+"""Middleware: a request id on every answer, the admin's writes signed in the history, and a
+503 while the database is down."""
 
 from django.db import InterfaceError, OperationalError, transaction
 from django.http import JsonResponse
 
-from . import history
+from . import history, logs
 from .problems import problem_response
+
+
+class RequestIdMiddleware:
+    """Every answer carries `X-Request-ID` (the one a proxy or client sent, if plain, else a new
+    one), and every log line written while answering carries it too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Kept until the request is finished (api/logs.py), after Django has logged its answer.
+        request.id = logs.new_request_id(request.headers.get("X-Request-ID"))
+        logs.request_id.set(request.id)
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.id
+        return response
 
 
 class AdminChangesMiddleware:
