@@ -2,8 +2,8 @@
 
 Readiness is 503 only when the primary database cannot be reached: without it nothing can be
 served. A part the service can do without (Redis, a replica) is reported, and the status is
-`degraded`, but the instance stays in service: taking every instance out because Redis is down
-would turn a slower service into none.
+`degraded`, but the instance stays in service (a replica's reads go to the primary meanwhile):
+taking every instance out because Redis is down would turn a slower service into none.
 """
 
 from django.conf import settings
@@ -15,6 +15,8 @@ from django.views.decorators.http import require_safe
 
 from .caching import FailSafeRedisCache
 from .problems import problem_response
+from .replicas import PROBE_SECONDS
+from .replicas import health as replicas_health
 
 
 def _database(alias: str) -> bool:
@@ -50,7 +52,8 @@ def readyz(request):
         return problem_response(503, "The database cannot be reached.", database="unavailable")
     body = {"status": "ok", "database": "ok", "redis": _redis()}
     if replicas := settings.DATABASE_REPLICAS:
-        body["replicas"] = {name: "ok" if _database(name) else "unavailable" for name in replicas}
+        found = {name: replicas_health.probe(name, wait=PROBE_SECONDS) for name in replicas}
+        body["replicas"] = {name: "ok" if ok else "unavailable" for name, ok in found.items()}
     parts = [body["redis"], *body.get("replicas", {}).values()]
     if "unavailable" in parts:
         body["status"] = "degraded"

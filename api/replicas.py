@@ -1,23 +1,38 @@
-"""Read replicas: a GET reads from a replica, everything else from the primary.
+"""Read replicas: an anonymous GET reads from a healthy replica, everything else the primary.
 
 With `DATABASE_REPLICA_URLS` set, settings add one database alias per replica. The middleware
-gives a GET or HEAD one replica, at random, for all its reads (its ETag and its rows agree),
-unless the client has written in the last `DATABASE_REPLICA_PIN_SECONDS`. Writes,
-the reads of a request that writes, the reads of a client that has just written (so that it sees
-its own change, whatever the replicas' lag) and every command go to the primary. The clients who
-just wrote are remembered in the cache, which `REDIS_URL` shares between app servers.
+gives an anonymous GET or HEAD one healthy replica, at random, for all its reads (its ETag and
+its rows agree). Writes, every request that carries credentials (an editor's token or an admin
+session: editors always read their own writes, with or without Redis, whatever the lag), and
+every command go to the primary.
+
+A replica is healthy when its last probe answered within `PROBE_SECONDS` and its replay lags
+at most `DATABASE_REPLICA_MAX_LAG` seconds behind what it has received. Probes run in the
+background, one at a time per replica and at most every `CHECK_SECONDS`, so no request waits on
+a replica that is down, frozen or lagging: until a probe says otherwise, its reads go to the
+primary. (A replica that freezes in the middle of a request can still hold that one request.)
 """
 
 import contextvars
-import hashlib
 import random
+import threading
+import time
 
+import psycopg
 from django.conf import settings
-from django.core.cache import cache
 from django.core.signals import request_finished
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+CHECK_SECONDS = 2.0
+PROBE_SECONDS = 1.0
+# Replay lag: nothing when the replica has replayed all it received, else the age of its last
+# replayed transaction (a paused replay grows it; a quiet primary does not).
+LAG = """SELECT CASE WHEN NOT pg_is_in_recovery()
+                       OR pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn()
+                     THEN 0
+                     ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)
+                END"""
 _replica = contextvars.ContextVar("replica", default=None)
 
 
@@ -37,18 +52,64 @@ class ReplicaRouter:
         return db == DEFAULT_DB_ALIAS  # replicas follow the primary's schema
 
 
-def _writer(request) -> str | None:
-    """Who is writing, as far as reads-after-writes go: an editor's token or an admin session."""
-    credential = request.headers.get("Authorization") or request.COOKIES.get(
-        settings.SESSION_COOKIE_NAME
-    )
-    if not credential:
-        return None
-    return "wrote:" + hashlib.sha256(credential.encode()).hexdigest()
+class Health:
+    """What this process last learnt of each replica: healthy or not, and when it asked."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.healthy: dict[str, bool] = {}
+        self.checked: dict[str, float] = {}
+        self.probing: set[str] = set()
+
+    def usable(self) -> list[str]:
+        """The replicas last found healthy; probes those due, in the background."""
+        now = time.monotonic()
+        for alias in settings.DATABASE_REPLICAS:
+            if now - self.checked.get(alias, -CHECK_SECONDS) >= CHECK_SECONDS:
+                self.probe(alias)
+        return [alias for alias in settings.DATABASE_REPLICAS if self.healthy.get(alias)]
+
+    def probe(self, alias: str, wait: float = 0.0) -> bool:
+        """Ask `alias` how it is, in a thread of its own; wait up to `wait` seconds for it."""
+        with self.lock:
+            if alias in self.probing:
+                thread = None
+            else:
+                self.probing.add(alias)
+                thread = threading.Thread(target=self._probe, args=(alias,), daemon=True)
+                thread.start()
+        if wait and thread:
+            thread.join(wait)
+            if thread.is_alive():  # no answer in time: down until it answers
+                self.healthy[alias] = False
+        return self.healthy.get(alias, False)
+
+    def _probe(self, alias: str) -> None:
+        started = time.monotonic()
+        try:
+            healthy = _lag(alias) <= settings.DATABASE_REPLICA_MAX_LAG
+        except psycopg.Error:
+            healthy = False
+        healthy = healthy and time.monotonic() - started <= PROBE_SECONDS
+        with self.lock:
+            self.healthy[alias], self.checked[alias] = healthy, time.monotonic()
+            self.probing.discard(alias)
+
+
+def _lag(alias: str) -> float:
+    database = connections.settings[alias]
+    names = {"host": "HOST", "port": "PORT", "user": "USER", "password": "PASSWORD"}
+    params = {name: database.get(key) or None for name, key in names.items()}
+    with psycopg.connect(dbname=database["NAME"], connect_timeout=2, **params) as connection:
+        (lag,) = connection.execute(LAG).fetchone()
+    return float(lag)
+
+
+health = Health()
 
 
 class ReplicaMiddleware:
-    """Marks which requests may read from a replica, and remembers the clients that write."""
+    """Gives an anonymous read a healthy replica; the rest reads the primary."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -56,14 +117,13 @@ class ReplicaMiddleware:
     def __call__(self, request):
         if not settings.DATABASE_REPLICAS:
             return self.get_response(request)
-        writer = _writer(request)
-        safe = request.method in SAFE_METHODS
-        reads_replica = safe and not (writer and cache.get(writer))
-        _replica.set(random.choice(settings.DATABASE_REPLICAS) if reads_replica else None)
-        response = self.get_response(request)
-        if writer and not safe:
-            cache.set(writer, True, settings.DATABASE_REPLICA_PIN_SECONDS)
-        return response
+        anonymous = not (
+            request.headers.get("Authorization")
+            or request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        )
+        if request.method in SAFE_METHODS and anonymous and (usable := health.usable()):
+            _replica.set(random.choice(usable))
+        return self.get_response(request)
 
 
 def _back_to_primary(**kwargs) -> None:

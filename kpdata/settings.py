@@ -47,7 +47,8 @@ THROTTLE_EDITOR_RATE = os.environ.get("THROTTLE_EDITOR_RATE", "") or "6000/min"
 # long a client that wrote keeps reading from the primary; a cache (and throttle store) shared by
 # every app server; server-side prepared statements (off for PgBouncer in transaction mode).
 DATABASE_REPLICA_URLS = _list("DATABASE_REPLICA_URLS", "")
-DATABASE_REPLICA_PIN_SECONDS = _int("DATABASE_REPLICA_PIN_SECONDS", 10)
+# A replica whose replay lags more than this many seconds is left out until it catches up.
+DATABASE_REPLICA_MAX_LAG = _int("DATABASE_REPLICA_MAX_LAG", 30)
 REDIS_URL = os.environ.get("REDIS_URL", "")
 DATABASE_PREPARED_STATEMENTS = _bool("DATABASE_PREPARED_STATEMENTS", True)
 # --------------------------------------------------------------------------------------------------
