@@ -1,0 +1,71 @@
+"""`migrate` run by several containers at once, while editors write: every run succeeds, and
+no write goes unrecorded while the history's triggers are put back."""
+
+import os
+import subprocess
+import sys
+import threading
+import uuid
+
+import psycopg
+import pytest
+from django.conf import settings
+
+from tests.test_dataset_version import server
+
+pytestmark = pytest.mark.postgresql
+
+
+def migrate_three_at_once(url: str) -> list[subprocess.CompletedProcess]:
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1"}
+    command = [sys.executable, "manage.py", "migrate", "--noinput", "-v0"]
+    options = {"cwd": settings.BASE_DIR, "env": env, "text": True,
+               "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}  # fmt: skip
+    runs = [subprocess.Popen(command, **options) for _ in range(3)]
+    return [(run.wait(timeout=300), run.stderr.read()) for run in runs]
+
+
+@pytest.fixture
+def fresh_database():
+    name = f"kpdata_migrate_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **server()) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield name
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_three_migrates_at_once_all_succeed_and_no_write_loses_its_history(fresh_database):
+    where = server()
+    url = (f"postgres://{where['user'] or 'postgres'}@{where['host'] or '127.0.0.1'}"
+           f":{where['port'] or 5432}/{fresh_database}")  # fmt: skip
+    # A fresh database: three containers starting together.
+    assert [code for code, _ in migrate_three_at_once(url)] == [0, 0, 0]
+    with psycopg.connect(dbname=fresh_database, autocommit=True, **server()) as writer:
+        writer.execute(
+            "INSERT INTO api_participant (code, name, kind, region, joined_on, "
+            "joined_on_precision, confidence, note, created_at, updated_at) VALUES ('QQ', 'Q', "
+            "'state', 'africa', NULL, NULL, 'uncertain', '', now(), now())"
+        )
+        (before,) = writer.execute("SELECT count(*) FROM api_change").fetchone()
+        done, updates = threading.Event(), [0]
+
+        def write():
+            while not done.is_set():
+                updates[0] += 1
+                writer.execute("UPDATE api_participant SET name = %s WHERE code = 'QQ'",
+                               [f"Q {updates[0]}"])  # fmt: skip
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        try:
+            # A new release: three containers run migrate again while editors write.
+            results = migrate_three_at_once(url)
+        finally:
+            done.set()
+            thread.join()
+        assert [code for code, _ in results] == [0, 0, 0], results
+        (after,) = writer.execute("SELECT count(*) FROM api_change").fetchone()
+    assert updates[0] > 0
+    assert after - before == updates[0]
