@@ -12,7 +12,7 @@ import random
 WORDS = ("compliance", "diamonds", "review", "certificate", "smuggling", "monitoring",
          "export", "mission", "conflict", "civil")  # fmt: skip
 YEARS = range(2003, 2026)
-DETAILS = 20_000
+DETAILS = 100_000  # a pool no round runs out of, at any size the benchmark runs
 
 
 def build(connection, expand: str, deep: tuple[str, range]) -> dict[str, list[str]]:
@@ -23,20 +23,26 @@ def build(connection, expand: str, deep: tuple[str, range]) -> dict[str, list[st
         "SELECT id FROM api_statement ORDER BY md5(id::text) LIMIT %s", [DETAILS])]  # fmt: skip
     statements, positions = "/api/v1/statements/?page_size=100", "/api/v1/positions/?page_size=100"
     pairs = [(a, b) for i, a in enumerate(codes) for b in codes[i + 1 :]]
+    spans = [(a, b) for a in YEARS for b in YEARS if a <= b]  # year_after, year_before
     pools = {
         "list": [f"/api/v1/statements/?page_size={n}&participant={c}&topic={t}"
                  for c in codes for t in topics for n in (100, 50)],
         "filtered": [f"{statements}&participant={c}&topic={t}&search={w}"
                      for c in codes for t in topics for w in WORDS],
         "detail": [f"/api/v1/statements/{pk}/?expand={expand}" for pk in ids],
-        "positions": [f"{positions}&participant={c}&year_after={y}" for c in codes for y in YEARS]
-        + [f"{positions}&topic={t}&year_before={y}" for t in topics for y in YEARS],
-        "pos-filtered": [f"{positions}&participant={c}&position={p}&topic={t}"
-                         for c in codes for p in ("support", "oppose", "abstain") for t in topics],
-        "agreement": [f"/api/v1/agreement/?actors={a},{b}" for a, b in pairs]
-        + [f"/api/v1/agreement/?actors={c}&topic={t}" for c in codes for t in topics],
-        "record": [f"/api/v1/participants/{c}/record/?topic={t}" for c in codes for t in topics]
-        + [f"/api/v1/participants/{c}/record/?year_after={y}" for c in codes for y in YEARS],
+        "positions": [f"{positions}&participant={c}&year_after={a}&year_before={b}"
+                      for c in codes for a, b in spans]
+        + [f"{positions}&topic={t}&year_after={a}&year_before={b}" for t in topics
+           for a, b in spans],
+        "pos-filtered": [f"{positions}&participant={c}&position={p}&topic={t}&year_after={y}"
+                         for c in codes for p in ("support", "oppose", "abstain") for t in topics
+                         for y in YEARS],
+        "agreement": [f"/api/v1/agreement/?actors={a},{b}{f'&topic={t}' if t else ''}"
+                      for a, b in pairs for t in ("", *topics)],
+        "record": [f"/api/v1/participants/{c}/record/?topic={t}&year_after={y}"
+                   for c in codes for t in topics for y in YEARS]
+        + [f"/api/v1/participants/{c}/record/?year_after={a}&year_before={b}"
+           for c in codes for a, b in spans],
     }  # fmt: skip
     shuffle = random.Random(2026).shuffle
     for urls in pools.values():
