@@ -39,10 +39,14 @@ class Editable:
         except ProtectedError as error:
             names = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
             raise Conflict(f"Other records still refer to this one: {', '.join(names)}.") from None
-        except IntegrityError as error:
-            raise Conflict(f"The database refused the change: {error}".splitlines()[0]) from None
-        except DataError as error:  # a value the database cannot hold, whatever the checks missed
-            reason = f"The database cannot store a value: {error}".splitlines()[0]
+        except IntegrityError:  # a rule the checks missed, or a writer who came first
+            # No database message reaches a client: it names tables and internal keys.
+            raise Conflict(
+                "The change conflicts with the record as it now stands (an identifier taken, "
+                "or a reference that another change removed); read it again and retry."
+            ) from None
+        except DataError:  # a value the database cannot hold, whatever the checks missed
+            reason = "A value is too large or malformed to be stored."
             raise exceptions.ValidationError({"request": [reason]}) from None
 
     def locked_object(self):

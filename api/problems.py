@@ -99,17 +99,26 @@ def exception_handler(exc, context):
 
 
 def _errors(detail) -> dict[str, list[str]]:
-    """Flatten DRF's error detail to {"parameter or field": ["message", ...]}."""
-    if isinstance(detail, dict):
-        flat = {}
-        for name, value in detail.items():
-            key = "request" if name == "non_field_errors" else str(name)
-            for sub, messages in (
-                _errors(value).items() if isinstance(value, dict) else [("", value)]
-            ):
-                flat[f"{key}.{sub}" if sub else key] = [str(m) for m in _as_list(messages)]
-        return flat
-    return {"request": [str(message) for message in _as_list(detail)]}
+    """Flatten DRF's error detail to {"parameter or field": ["message", ...]}; a nested row's
+    field as `positions.3.note`."""
+    if not _nested(detail):
+        return {"request": [str(message) for message in _as_list(detail)]}
+    items = detail.items() if isinstance(detail, dict) else enumerate(detail)
+    flat = {}
+    for name, value in items:
+        key = "request" if name == "non_field_errors" else str(name)
+        if _nested(value):
+            flat |= {f"{key}.{sub}": messages for sub, messages in _errors(value).items()}
+        else:
+            flat[key] = [str(message) for message in _as_list(value)]
+    return flat
+
+
+def _nested(detail) -> bool:
+    """A dict of fields, or a list of rows' errors (a row without any is an empty dict)."""
+    return isinstance(detail, dict) or (
+        isinstance(detail, list) and any(isinstance(item, dict) for item in detail)
+    )
 
 
 def _as_list(value) -> list:

@@ -4,7 +4,7 @@ import pytest
 
 from api import models as m
 from tests.helpers import API, JCK, path_of, problem
-from tests.writes import BY_NAME, CASES, Case, counts, create, fetch, names, send
+from tests.writes import BY_NAME, CASES, Case, counts, create, fetch, names, position, send
 
 pytestmark = pytest.mark.django_db
 
@@ -131,12 +131,39 @@ def test_an_affiliation_with_neither_organisation_nor_participant_is_a_400_namin
     assert names(body, "affiliations"), body
 
 
-def test_a_date_without_its_precision_is_a_400_naming_the_precision(editor):
+@pytest.mark.parametrize("precision", [None, "absent"])
+def test_a_full_date_without_its_precision_is_known_to_the_day(editor, precision):
+    case = BY_NAME["meetings"]
+    body = {**case.new, "end_date_precision": precision}
+    if precision == "absent":
+        del body["end_date_precision"]
+
+    response = send(editor, "POST", case.list, body)
+
+    assert response.status_code == 201, response.content
+    assert response.json()["end_date_precision"] == "day"
+
+
+def test_a_precision_without_a_date_is_still_a_400_naming_it(editor):
+    case = BY_NAME["meetings"]
+    body = {**case.new, "end_date": None, "end_date_precision": "month"}
+
+    body = problem(send(editor, "POST", case.list, body), 400)
+
+    assert names(body, "end_date_precision"), body
+
+
+@pytest.mark.parametrize("field", ["colour", "url", "created_at"])
+def test_an_unknown_or_read_only_field_is_a_400_naming_it(editor, field):
     case = BY_NAME["meetings"]
 
-    body = problem(send(editor, "POST", case.list, {**case.new, "end_date_precision": None}), 400)
+    body = problem(send(editor, "POST", case.list, {**case.new, field: "x"}), 400)
 
-    assert names(body, "end_date_precision") or names(body, "end_date"), body
+    assert list(body["errors"]) == [field]
+    if field == "colour":
+        assert body["errors"][field][0].startswith("Unknown field. Fields: chair, city,")
+    else:
+        assert body["errors"][field] == ["Set by the service: leave it out."]
 
 
 def test_a_statement_with_neither_speaker_nor_description_is_a_400_naming_them(editor):
@@ -290,3 +317,12 @@ def test_writing_to_the_wrong_address_is_a_405_problem(editor):
     problem(send(editor, "POST", f"{API}participants/ZA/", BY_NAME["participants"].new), 405)
     problem(send(editor, "PUT", f"{API}participants/", BY_NAME["participants"].new, "*"), 405)
     problem(send(editor, "DELETE", f"{API}participants/", if_match="*"), 405)
+
+
+def test_a_bad_value_in_a_row_written_with_its_record_is_named_by_its_place(editor):
+    case = BY_NAME["proposals"]
+    stands = [position("US", "support"), {**position("ZA", "support"), "position": "maybe"}]
+
+    body = problem(send(editor, "POST", case.list, {**case.new, "positions": stands}), 400)
+
+    assert list(body["errors"]) == ["positions.1.position"], body

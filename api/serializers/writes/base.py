@@ -1,6 +1,8 @@
 """What every write serializer shares: references by code or slug, identifiers set once, model
 rules checked, nested rows replaced whole."""
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import UniqueConstraint
@@ -47,12 +49,49 @@ class TopicsField(serializers.ListField):
         return [m.Topic.objects.get_or_create(slug=slug.lower())[0] for slug in slugs]
 
 
+# Fields every record is served with that no editor sets.
+SET_BY_SERVICE = {"id", "url", "api_url", "created_at", "updated_at"}
+
+
 class ModelRules:
     """Checks a row against its model's rules (fields, checks, uniqueness) before the database
-    does, and names the field each broken rule is about."""
+    does, and names the field each broken rule is about. A field it does not take is a 400 that
+    names it, never silently ignored; a full date without its precision is known to the day."""
+
+    def to_internal_value(self, data):
+        if self.parent is None and isinstance(data, Mapping):
+            view = self.context.get("view")
+            read = getattr(view, "serializer_class", None)  # what a GET shows
+            if errors := self.unknown_names(data, read().fields if read else {}):
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+    def unknown_names(self, data: Mapping, served: Mapping) -> dict:
+        """The fields of `data` this serializer does not take, its rows' included, each with
+        why: set by the service (a record sent back as it was read), or unknown."""
+        writable = sorted(name for name, field in self.fields.items() if not field.read_only)
+        errors = {
+            name: ["Set by the service: leave it out."] if name in {*served, *SET_BY_SERVICE}
+            else [f"Unknown field. Fields: {', '.join(writable)}."]
+            for name in sorted(set(data) - set(writable))
+        }  # fmt: skip
+        for name, field in self.fields.items():  # rows written with the record
+            child, rows = getattr(field, "child", None), data.get(name)
+            if isinstance(child, ModelRules) and isinstance(rows, list):
+                shown = getattr(served.get(name), "child", None)
+                shown = shown.fields if shown is not None else {}
+                found = [child.unknown_names(row, shown) if isinstance(row, Mapping) else {}
+                         for row in rows]  # fmt: skip
+                if any(found):
+                    errors[name] = found
+        return errors
 
     def check_rules(self, attrs, instance=None, skip=()):
         model = self.Meta.model
+        for field in model._meta.concrete_fields:  # a date given alone is known to the day
+            day = field.name.removesuffix("_precision")
+            if day != field.name and attrs.get(day) is not None and not attrs.get(field.name):
+                attrs[field.name] = m.DatePrecision.DAY
         values = {} if instance is None else {
             field.attname: getattr(instance, field.attname) for field in model._meta.concrete_fields
         }  # fmt: skip
