@@ -6,7 +6,8 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 import orjson
-from rest_framework import renderers, serializers
+from rest_framework import exceptions, renderers, serializers
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.utils.encoders import JSONEncoder
 
 # A spreadsheet runs a text cell that starts with one of these as a formula.
@@ -150,3 +151,15 @@ class NDJSONRenderer(renderers.BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return b"" if data is None else b"".join(ndjson_blocks([data]))
+
+
+class Negotiation(DefaultContentNegotiation):
+    """`?format=` or a `.format` suffix a view cannot give is a 404, as the contract says, whose
+    detail lists the formats it can give (DRF's own says only "Not found.")."""
+
+    def filter_renderers(self, renderers, format):
+        found = [renderer for renderer in renderers if renderer.format == format]
+        if not found:
+            formats = ", ".join(renderer.format for renderer in renderers)
+            raise exceptions.NotFound(f"Unknown format {format!r}. Formats: {formats}.")
+        return found

@@ -220,6 +220,7 @@ CORS_URLS_REGEX = r"^/(api/|healthz)"
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["api.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.renderers.Negotiation",
     "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.EditorTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.auth.EditorsWrite"],

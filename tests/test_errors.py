@@ -52,7 +52,9 @@ def test_an_invalid_value_is_a_400_that_names_the_parameter(client, path, parame
 
 def test_unknown_codes_are_named_in_the_error(client):
     body = problem(client.get("/api/v1/statements/", {"participant": "us,xx,qq"}), 400)
-    assert body["errors"]["participant"] == ["Unknown participant code: XX, QQ."]
+    assert body["errors"]["participant"] == [
+        "Unknown participant code: XX, QQ. Every one of the participants: /api/v1/participants/."
+    ]
 
 
 # Each collection's unknown identifiers: tests/test_collections.py.

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 def test_a_percent_sign_in_a_code_filter_is_a_400_not_a_500(client):
     # django-filter formats error messages with %: a value holding one broke it.
     body = problem(client.get("/api/v1/proposals/", {"tabled_by": "%"}), 400)
-    assert body["errors"]["tabled_by"] == ["Unknown participant code: %."]
+    assert body["errors"]["tabled_by"] == [
+        "Unknown participant code: %. Every one of the participants: /api/v1/participants/."
+    ]
     problem(client.get("/api/v1/organisations/", {"kp_observer": "100%"}), 400)
 
 

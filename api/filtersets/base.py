@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django_filters.fields import BaseCSVField, IsoDateTimeField
 
 from api import models as m
+from api import suggest
 
 
 class Identifiers(list):
@@ -49,9 +50,10 @@ class IdentifierListField(forms.CharField):
         if unknown:
             # Values go in params: django-filter formats the message with them, `%` and all.
             raise forms.ValidationError(
-                "Unknown %(noun)s %(key)s: %(values)s.",
+                "Unknown %(noun)s %(key)s: %(values)s.%(hint)s",
                 params={"noun": self.model._meta.verbose_name, "key": self.key,
-                        "values": ", ".join(unknown)},
+                        "values": ", ".join(unknown),
+                        "hint": suggest.hint(self.model, self.key, unknown)},
             )  # fmt: skip
         self.pks = list(known.values())
 
@@ -131,9 +133,16 @@ class ListField(BaseCSVField):
 
 
 class ChoiceListFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
-    """One value or several, comma-separated, each one of the documented choices."""
+    """One value or several, comma-separated, each one of the documented choices; a value that
+    is none of them is a 400 that lists them."""
 
     base_field_class = ListField
+
+    def __init__(self, *args, choices, **kwargs):
+        listed = ", ".join(str(value) for value, _ in choices)
+        message = f"Unknown value %(value)s. Choose from: {listed}."
+        kwargs.setdefault("error_messages", {"invalid_choice": message})
+        super().__init__(*args, choices=choices, **kwargs)
 
 
 class TrueFalseField(forms.Field):

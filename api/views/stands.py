@@ -10,7 +10,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from .. import dataset, parameters, stands
+from .. import dataset, parameters, stands, suggest
 from .. import models as m
 from ..conditional import not_modified, request_etag
 from ..filtersets import PositionFilterSet
@@ -199,6 +199,14 @@ class AgreementView(OpenView):
         unknown = [name for name, actor in zip(names, actors, strict=True) if actor not in known]
         if unknown:
             message = f"Unknown participant code or organisation slug: {', '.join(unknown)}."
+            found = [
+                match
+                for name in unknown
+                for model, key in ((m.Participant, "code"), (m.Organisation, "slug"))
+                for match in suggest.closest(model, key, name)
+            ]
+            if found:
+                message += f" Did you mean {' or '.join(dict.fromkeys(found))}?"
             raise exceptions.ValidationError({"actors": [message]})
         return actors
 

@@ -9,6 +9,7 @@ from django.db.models import UniqueConstraint
 from rest_framework import serializers
 
 from api import models as m
+from api import suggest
 
 GRADED = ("confidence", "note")
 
@@ -18,11 +19,20 @@ class Identifier(serializers.SlugRelatedField):
 
     def __init__(self, model, slug_field: str = "slug", **kwargs):
         super().__init__(queryset=model.objects.all(), slug_field=slug_field, **kwargs)
+        noun = model._meta.verbose_name
+        self.error_messages["does_not_exist"] = f"Unknown {noun} {slug_field}: {{value}}."
 
     def to_internal_value(self, data):
         if isinstance(data, str):
             data = data.upper() if self.slug_field == "code" else data.lower()
-        return super().to_internal_value(data)
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:  # an unknown one: name the closest
+            if not isinstance(data, str):
+                raise
+            model = self.get_queryset().model
+            hint = suggest.hint(model, self.slug_field, [data])
+            raise serializers.ValidationError([f"{error.detail[0]}{hint}"]) from None
 
 
 def code(**kwargs) -> Identifier:
