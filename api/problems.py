@@ -4,6 +4,7 @@ from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
+from django.views.decorators.http import require_safe
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -24,7 +25,10 @@ class ProblemRenderer(JSONRenderer):
 class ProblemSerializer(serializers.Serializer):
     """An RFC 9457 problem: what went wrong, and for a bad request which inputs were wrong."""
 
-    type = serializers.CharField(help_text="A URI for the kind of problem; about:blank here.")
+    type = serializers.CharField(
+        help_text="The kind of problem: a URL of this service that explains it, e.g. "
+        "/problems/invalid-request."
+    )
     title = serializers.CharField(help_text="The HTTP status phrase, e.g. Bad Request.")
     status = serializers.IntegerField(help_text="The HTTP status code.")
     detail = serializers.CharField(help_text="What went wrong, in words.")
@@ -40,9 +44,46 @@ class Conflict(exceptions.APIException):
     default_detail = "The change conflicts with the record."
 
 
+# Every kind of problem the API answers with, by status: its page under /problems/ says what
+# it means and what to do.
+TYPES = {
+    400: ("invalid-request", "A query parameter or field is unknown, repeated, empty or has a "
+          "value it cannot take. `errors` names each one and why; an unknown code or slug comes "
+          "with the closest known ones. Correct the request and send it again."),
+    401: ("unauthenticated", "Writing needs an editor's token: send `Authorization: Token "
+          "<token>`. Reading needs none."),
+    403: ("forbidden", "The token is valid but its user is not an editor."),
+    404: ("not-found", "No record has this identifier (a deleted one's history is still at "
+          "/history/), the page is past the end, the address is unknown, or the format is "
+          "none of those the detail lists."),
+    405: ("method-not-allowed", "This address does not take this method; `Allow` lists those "
+          "it takes."),
+    406: ("not-acceptable", "No format this address gives matches `Accept`: use JSON, CSV or "
+          "NDJSON, or `?format=`."),
+    409: ("conflict", "The change conflicts with the record as it stands: an identifier "
+          "taken (ever, deleted records included), or records that still refer to this one."),
+    412: ("precondition-failed", "`If-Match` names a version that is no longer current: "
+          "someone changed the record. Read it again, and apply your change to what it is now."),
+    413: ("too-large", "The body is larger than a write can be."),
+    415: ("unsupported-media-type", "Writes take JSON: send `Content-Type: application/json`."),
+    428: ("precondition-required", "A change needs `If-Match` with the record's ETag, from a "
+          "GET of it or the answer to your last write, so that nothing is overwritten blindly."),
+    429: ("too-many-requests", "Too many requests from this client: wait the seconds "
+          "`Retry-After` gives."),
+    500: ("server-error", "Something went wrong on our side; it has been logged. Try again, "
+          "and tell us if it persists."),
+    503: ("unavailable", "The database cannot be reached for now; try again shortly."),
+}  # fmt: skip
+
+
+def problem_type(code: int) -> str:
+    """The `type` of a problem with this status: its page here, or about:blank."""
+    return f"/problems/{TYPES[code][0]}" if code in TYPES else "about:blank"
+
+
 def problem(code: int, detail: str, errors: dict | None = None) -> dict:
     body = {
-        "type": "about:blank",
+        "type": problem_type(code),
         "title": HTTPStatus(code).phrase,
         "status": code,
         "detail": detail,
@@ -136,6 +177,27 @@ def _django_handler(code: int, detail: str):
 bad_request = _django_handler(400, "The request could not be understood.")
 permission_denied = _django_handler(403, "You do not have permission to do this.")
 page_not_found = _django_handler(404, "Nothing is found at this address.")
+
+
+@require_safe
+def explain(request, slug: str):
+    """A problem type's page: what it means and what to do; `/problems/` lists every one."""
+    types = {name: (code, text) for code, (name, text) in TYPES.items()}
+    if slug not in types:
+        return page_not_found(request)
+    code, text = types[slug]
+    body = {"type": f"/problems/{slug}", "title": HTTPStatus(code).phrase, "status": code}
+    return JsonResponse(body | {"description": text})
+
+
+@require_safe
+def problem_types(request):
+    """Every problem type, with its status and title."""
+    listed = [
+        {"type": f"/problems/{name}", "title": HTTPStatus(code).phrase, "status": code}
+        for code, (name, _) in TYPES.items()
+    ]
+    return JsonResponse({"results": listed})
 
 
 def server_error(request):

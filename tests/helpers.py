@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from api import models as m
+from api.problems import problem_type
 
 API = "/api/v1/"
 SERVER = "http://testserver/api/v1"  # where the test client's answers say records are
@@ -40,7 +41,7 @@ def problem(response, status: int, *names: str) -> dict:
     assert response["Content-Type"] == PROBLEM
     body = response.json()
     assert PROBLEM_KEYS <= set(body) <= PROBLEM_KEYS | {"errors"}, body
-    assert body["status"] == status and body["type"] == "about:blank", body
+    assert body["status"] == status and body["type"] == problem_type(status), body
     assert body["title"] == HTTPStatus(status).phrase and body["detail"], body
     for name in names:
         assert name in body["errors"], body
