@@ -10,6 +10,7 @@ searched once per version), then read by key with everything the page shows.
 import hashlib
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
@@ -40,7 +41,10 @@ class VersionedPaginator(Paginator):
     def _list(self) -> str:
         """The list's SQL and the dataset's key, digested: compiled once, without the joins its
         rows need."""
-        sql, params = self._pks.query.sql_with_params()
+        try:
+            sql, params = self._pks.query.sql_with_params()
+        except EmptyResultSet:  # a filter that can match nothing (`code IN ()`)
+            sql, params = "nothing", ()
         return hashlib.sha256(repr((self.dataset_key, sql, params)).encode()).hexdigest()
 
     def _key(self, *parts) -> str:

@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter, SearchFilter
 
+from . import names
+
 # The expression of the GIN index that migration 0002 creates on PostgreSQL.
 STATEMENT_VECTOR = SearchVector("text", config="english")
 
@@ -85,6 +87,29 @@ class TextSearchFilter(SearchFilter):
     def get_search_terms(self, request):
         search_words(request, self.search_param)
         return super().get_search_terms(request)
+
+
+class NameSearchFilter(SearchFilter):
+    """`?search=` on a small collection known by names (participants, organisations): every
+    word in any name the record goes by, accents aside: `DRC`, `ivory coast`, `cote d'ivoire`."""
+
+    search_description = (
+        "Words to look for (at most 20), each in the code or slug, the name, the acronym or ISO "
+        "alpha-3, the initials of a long name (DRC) or a name in common use (Ivory Coast); "
+        "accents and case aside."
+    )
+
+    def filter_queryset(self, request, queryset, view):
+        words = [names.fold(word) for word in search_words(request, self.search_param)]
+        if not words:
+            return queryset
+        key = view.lookup_field
+        found = [
+            identifier
+            for identifier, known in names.every(queryset.model, key, queryset).items()
+            if all(any(names.matches(word, name) for name in known) for word in words)
+        ]
+        return queryset.filter(**{f"{key}__in": found})
 
 
 class StatementSearchFilter(SearchFilter):

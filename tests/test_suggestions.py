@@ -81,3 +81,23 @@ def test_a_write_naming_an_unknown_reference_names_the_closest(editor):
 def test_an_unknown_format_is_a_404_that_lists_the_formats(client, path):
     body = problem(client.get(path, {"format": "xml"}), 404)
     assert body["detail"] == "Unknown format 'xml'. Formats: json, csv, ndjson."
+
+
+NAMES = [("DRC", ["CD"]), ("UAE", ["AE"]), ("Ivory Coast", ["CI"]), ("cote d'ivoire", ["CI"]),
+         ("UK", ["GB"]), ("turkey", ["TR"]), ("zim", ["ZW"]), ("congo", ["CD", "CG"])]  # fmt: skip
+
+
+@pytest.mark.parametrize(("typed", "found"), NAMES)
+def test_participants_are_found_by_the_names_people_use(client, typed, found):
+    body = client.get(f"{API}participants/", {"search": typed}).json()
+    assert [row["code"] for row in body["results"]] == found
+
+
+def test_organisations_are_found_by_acronym_as_a_whole_word(client):
+    body = client.get(f"{API}organisations/", {"search": "WDC"}).json()
+    assert [row["slug"] for row in body["results"]] == ["world-diamond-council"]
+
+
+def test_a_search_that_finds_no_one_is_an_empty_page(client):
+    body = client.get(f"{API}participants/", {"search": "atlantis"}).json()
+    assert (body["count"], body["results"]) == (0, [])

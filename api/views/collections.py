@@ -9,7 +9,7 @@ from rest_framework.reverse import reverse
 from .. import filtersets, pgcopy
 from .. import models as m
 from .. import serializers as s
-from ..search import StatementSearchFilter, StrictOrderingFilter
+from ..search import NameSearchFilter, StatementSearchFilter, StrictOrderingFilter
 from ..serializers import writes as w
 from .base import Collection
 from .stands import POSITIONS, ActorRecord, BlocCohesion
@@ -38,8 +38,9 @@ class ParticipantViewSet(ActorRecord):
     serializer_class = s.ParticipantSerializer
     write_serializer_class = w.ParticipantWriteSerializer
     filterset_class = filtersets.ParticipantFilterSet
+    filter_backends = (DjangoFilterBackend, NameSearchFilter, StrictOrderingFilter)
     ordering_fields = ("code", "name", "region", "joined_on")
-    search_fields = ("code", "name", "iso3")
+    search_fields = ("code", "name", "iso3")  # and other names: api/names.py
     lookup_field = "code"
     lookup_value_regex = CODE
     lookup_case = "upper"
@@ -57,8 +58,9 @@ class OrganisationViewSet(ActorRecord):
     serializer_class = s.OrganisationSerializer
     write_serializer_class = w.OrganisationWriteSerializer
     filterset_class = filtersets.OrganisationFilterSet
+    filter_backends = (DjangoFilterBackend, NameSearchFilter, StrictOrderingFilter)
     ordering_fields = ("slug", "name", "kind")
-    search_fields = ("slug", "name", "acronym")
+    search_fields = ("slug", "name", "acronym")  # and other names: api/names.py
     lookup_field = "slug"
     lookup_value_regex = SLUG
 
