@@ -31,6 +31,8 @@ def _int(name: str, default: int) -> int:
 # --- Environment: the only variables the project reads -------------------------------------------
 DEBUG = _bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+# The local key `make` keeps (.secret-key), so that `manage.py` in a fresh shell uses it too.
+SECRET_KEY_FILE = Path(os.environ.get("KPDATA_SECRET_KEY_FILE", "") or BASE_DIR / ".secret-key")
 DATABASE_URL = os.environ.get("DATABASE_URL", "") or f"sqlite:///{BASE_DIR / 'kpdata.sqlite3'}"
 ALLOWED_HOSTS = _list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CONN_MAX_AGE = _int("CONN_MAX_AGE", 60)
@@ -53,12 +55,14 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 DATABASE_PREPARED_STATEMENTS = _bool("DATABASE_PREPARED_STATEMENTS", True)
 # --------------------------------------------------------------------------------------------------
 
+if not SECRET_KEY and SECRET_KEY_FILE.is_file():
+    SECRET_KEY = SECRET_KEY_FILE.read_text().strip()
 if not SECRET_KEY:
     if not DEBUG:
         # One clear line instead of a traceback: production must never run on a known key.
         sys.exit(
-            "kpdata: DJANGO_SECRET_KEY is not set. Set it to a long random string, "
-            "or set DJANGO_DEBUG=1 for local development."
+            "kpdata: DJANGO_SECRET_KEY is not set. Set it to a long random string (or run "
+            "make once, which keeps one in .secret-key), or set DJANGO_DEBUG=1 for development."
         )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 

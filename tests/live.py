@@ -95,6 +95,11 @@ def _database(folder: Path, name: str) -> str:
     return _url(name)
 
 
+def copy_of(reference: str, folder: Path) -> str:
+    """A database of its own for a test that writes, holding what `reference` holds."""
+    return _copy(reference, folder)
+
+
 def _copy(reference: str, folder: Path) -> str:
     """A new database holding what `reference` holds: a file copy, or a PostgreSQL template's."""
     if reference.startswith("sqlite:///"):
