@@ -245,3 +245,20 @@ def test_the_kasane_intersessional_is_served_in_full(client):
         "created_at": stamp(meeting.created_at),
         "updated_at": stamp(meeting.updated_at),
     }
+
+
+@pytest.mark.parametrize("topic", ["marange-zimbabwe", "russia-ukraine", "definition-reform"])
+def test_meetings_by_topic_are_those_where_a_proposal_or_statement_was_about_it(client, topic):
+    expected = sorted(
+        {
+            p.meeting.slug
+            for p in m.Proposal.objects.filter(topics__slug=topic, meeting__isnull=False)
+        }
+        | {
+            s.meeting.slug
+            for s in m.Statement.objects.filter(topics__slug=topic, meeting__isnull=False)
+        }
+    )
+    response = client.get(LIST, {"topic": topic, "page_size": 100})
+    assert sorted(row["slug"] for row in response.json()["results"]) == expected
+    assert expected  # the reference data has such meetings

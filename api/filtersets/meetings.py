@@ -1,5 +1,6 @@
 """Filters for chairmanships, meetings and proposals."""
 
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 
 from api import models as m
@@ -52,10 +53,24 @@ class MeetingFilterSet(KPFilterSet):
         label="Meetings on or before this day (by start date, or end date when the start is "
         "unknown).",
     )
+    topic = IdentifierFilter(
+        method="filter_topic",
+        model=m.Topic,
+        label="Meetings at which a proposal tabled or a statement made is about any of these "
+        "topics (slugs, comma-separated), e.g. marange-zimbabwe.",
+    )
 
     class Meta:
         model = m.Meeting
         fields = []
+
+    def filter_topic(self, queryset, name, value):
+        if not value:
+            return queryset
+        about = {"topics__in": value.pks}
+        proposals = m.Proposal.objects.filter(**about).values("meeting")
+        statements = m.Statement.objects.filter(**about).values("meeting")
+        return queryset.filter(Q(pk__in=proposals) | Q(pk__in=statements))
 
     def filter_date(self, queryset, name, value):
         lookup = "gte" if name == "date_after" else "lte"
