@@ -81,12 +81,44 @@ def _collection(view) -> bool:
     return queryset is not None and queryset.model in registry.BY_MODEL
 
 
+# The documentation's sections, in the order a reader needs them: the record's core first,
+# statistics next, the rest of the record, then the dataset as a whole.
+TAGS = [
+    ("participants", "The KP's participants: states and the EU, with their status over time."),
+    ("meetings", "Plenaries, intersessionals and other meetings."),
+    ("proposals", "What was proposed, by whom, and what became of it."),
+    ("positions", "Who backed, opposed or abstained on each proposal; voting records and "
+     "agreement between actors."),
+    ("statements", "What was said, by whom, for whom, at which meeting."),
+    ("production", "Rough-diamond production by participant and year, with summaries and charts."),
+    ("trade", "Rough-diamond imports and exports by participant and year."),
+    ("organisations", "Observers, NGOs, industry bodies and agencies."),
+    ("people", "Chairs, speakers and officials, with their roles."),
+    ("blocs", "Groups of participants that sources say act together."),
+    ("chairmanships", "Who chaired the KP each year."),
+    ("sources", "The public pages every record cites."),
+    ("changes", "What changed: the feed of every change, and its Atom form."),
+    ("dataset", "The API's root, the whole dataset as one ZIP, and the problem types."),
+]  # fmt: skip
+TAG_OF_VIEW = {"AgreementView": "positions"}
+
+
 class AutoSchema(openapi.AutoSchema):
     def get_auth(self):
-        # Reading needs no token; writing needs an editor's.
+        # Reading needs no token; writing needs an editor's (the scheme that Swagger's
+        # Authorize button fills in).
         if self.method in {"GET", "HEAD", "OPTIONS"}:
             return []
-        return [{"editorToken": []}]
+        return [auth for auth in super().get_auth() if auth]
+
+    def get_tags(self) -> list[str]:
+        """The operation's section: its collection, or what it is part of."""
+        name = type(self.view).__name__
+        if name in TAG_OF_VIEW:
+            return [TAG_OF_VIEW[name]]
+        if _collection(self.view):
+            return [registry.BY_MODEL[self.view.queryset.model].prefix]
+        return ["changes" if "change" in name.lower() else "dataset"]
 
     def _is_create_operation(self) -> bool:
         # A restore answers 201 Created, as a create does: the record exists again.
@@ -147,6 +179,18 @@ class AutoSchema(openapi.AutoSchema):
                 )
                 responses[status] = {**response, "description": description}
         return responses
+
+
+def arrange(result, generator, request, public):
+    """Postprocessing: the sections in a reader's order, and in each path reads before writes
+    (Swagger lists operations as they come)."""
+    result["tags"] = [{"name": name, "description": text} for name, text in TAGS]
+    order = ["get", "head", "options", "post", "put", "patch", "delete"]
+    for path, item in result.get("paths", {}).items():
+        result["paths"][path] = dict(
+            sorted(item.items(), key=lambda pair: order.index(pair[0]) if pair[0] in order else -1)
+        )
+    return result
 
 
 class ReferenceExtension(OpenApiSerializerFieldExtension):

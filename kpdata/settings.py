@@ -254,9 +254,24 @@ SPECTACULAR_SETTINGS = {
         "An open record of how the Kimberley Process is governed: participants, chairs, meetings, "
         "proposals and who backed or blocked them, statements, and production and trade "
         "statistics. Every record cites its public sources. Errors are RFC 9457 problem details. "
-        "Data licence: CC BY 4.0."
+        "Data licence: CC BY 4.0.\n\n"
+        "Getting started, one request per question:\n\n"
+        "- South Africa's voting record: `GET /api/v1/participants/ZA/record/`\n"
+        "- Who backed and who blocked a proposal: `GET /api/v1/proposals/{slug}/`\n"
+        "- How often two participants agree: `GET /api/v1/agreement/?actors=US,ZA`\n"
+        "- Which participants are suspended today: `GET /api/v1/participants/?status=suspended`\n"
+        "- What changed since a day: `GET /api/v1/changes/?since=2026-11-28`\n"
+        "- Every statement about Marange, as CSV: "
+        "`GET /api/v1/statements/?topic=marange-zimbabwe&format=csv`\n\n"
+        "Reading needs no token; writing needs an editor's (Authorize, above)."
     ),
     "VERSION": "1.0.0",
+    # Sections in a reader's order, reads before writes (api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.arrange",
+    ],
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -1,6 +1,9 @@
 """The OpenAPI schema is valid, documents every filter, and real responses match it."""
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -130,3 +133,52 @@ def test_real_responses_match_the_schema(client, openapi, path, query):
     openapi.validate_response(
         DjangoOpenAPIRequest(response.wsgi_request), DjangoOpenAPIResponse(response)
     )
+
+
+def test_operations_are_grouped_per_collection_in_a_readers_order(schema):
+    tags = [tag["name"] for tag in schema["tags"]]
+    assert tags[:7] == ["participants", "meetings", "proposals", "positions", "statements",
+                        "production", "trade"]  # fmt: skip
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            (tag,) = operation["tags"]
+            assert tag in tags, (method, path)
+            if path.startswith("/api/v1/participants/"):
+                assert tag == "participants"
+    assert schema["paths"]["/api/v1/agreement/"]["get"]["tags"] == ["positions"]
+
+
+def test_reads_come_before_writes_and_writes_name_the_editor_token(schema):
+    scheme = schema["components"]["securitySchemes"]["editorToken"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")  # Swagger's Authorize
+    detail = schema["paths"]["/api/v1/meetings/{slug}/"]
+    assert list(detail) == ["get", "put", "patch", "delete"]
+    assert "security" not in detail["get"]
+    assert detail["patch"]["security"] == [{"editorToken": []}]
+
+
+def test_a_client_generated_from_the_schema_has_a_module_per_collection(schema, tmp_path):
+    path = tmp_path / "kpdata.json"
+    path.write_text(json.dumps(schema))
+    generator = Path(sys.executable).with_name("openapi-python-client")
+    result = subprocess.run(
+        [str(generator), "generate", "--path", str(path), "--meta", "none",
+         "--output-path", str(tmp_path / "client")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    modules = {folder.name for folder in (tmp_path / "client" / "api").iterdir()}
+    assert {
+        "participants",
+        "meetings",
+        "proposals",
+        "positions",
+        "statements",
+        "production",
+        "trade",
+        "organisations",
+        "people",
+        "blocs",
+        "chairmanships",
+        "sources",
+    } <= modules
