@@ -25,7 +25,7 @@ urlpatterns = [
     *[
         path(
             f"{prefix}/{chart}.{extension}",
-            viewset.as_view({"get": chart}, renderer_classes=[renderer]),
+            viewset.as_view({"get": action}, renderer_classes=[renderer]),
             name=f"{prefix}-{chart}" + ("-data" if extension == "csv" else ""),
         )
         for prefix, viewset in (
@@ -33,7 +33,10 @@ urlpatterns = [
             ("trade", views.TradeViewSet),
         )
         for chart in ("chart", "shares")
-        for extension, renderer in (("svg", views.SVGRenderer), ("csv", CSVRenderer))
+        for extension, renderer, action in (
+            ("svg", views.SVGRenderer, chart),
+            ("csv", CSVRenderer, f"{chart}_data"),
+        )
     ],
     # `/statements.csv` and `/statements/5.ndjson` as well as `?format=` and `Accept`.
     *format_suffix_patterns(router.urls, allowed=["json", "csv", "ndjson"]),

@@ -15,7 +15,35 @@ PARTIAL = OpenApiParameter(
     "figures null (a gap in a chart); include puts the sum of the listed participants in their "
     "place, still marked basis sum_of_listed.",
 )
-RESPONSES = {(200, "image/svg+xml"): bytes, (200, "text/csv"): str}
+SVG = {(200, "image/svg+xml"): bytes}
+CSV = {(200, "text/csv"): s.ChartRowSerializer(many=True)}
+CHART_PARAMETERS = [
+    OpenApiParameter(
+        "metric",
+        enum=list(charts.METRICS),
+        description="What to draw: carats (the default), value_usd or usd_per_carat (over the "
+        "records that have both figures).",
+    ),
+    PARTIAL,
+]
+CHART_ABOUT = (
+    "A line chart of the filtered series over the years, as SVG (titled, described, citing its "
+    "source): the published world total by default (per flow for trade), with a gap where none "
+    "is published; with `participant=`, one line per participant (add `world` for the world's)."
+)
+SHARES_PARAMETERS = [
+    OpenApiParameter(
+        "metric",
+        enum=list(charts.SHARED),
+        description="What to share out: carats (the default) or value_usd.",
+    )
+]
+SHARES_ABOUT = (
+    "A bar chart, as SVG, of one year's published world total (`year`, else the latest year "
+    "with one; trade: `flow`, else export): the largest listed participants' shares, the other "
+    "listed participants together, and the part no listed figure covers."
+)
+DATA_ABOUT = "This is the chart's data as CSV, at the same filters: a row per point or bar."
 SOURCE = "Source: KP Data, {link}; each figure cites its own sources there. CC BY 4.0."
 
 
@@ -38,22 +66,7 @@ class Charts:
 
     subject = "production"
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "metric",
-                enum=list(charts.METRICS),
-                description="What to draw: carats (the default), value_usd or usd_per_carat "
-                "(over the records that have both figures).",
-            ),
-            PARTIAL,
-        ],
-        responses=RESPONSES,
-        description="A line chart of the filtered series over the years: the published world "
-        "total by default (per flow for trade), with a gap where none is published; with "
-        "`participant=`, one line per participant (add `world` for the world's). As SVG "
-        "(chart.svg: titled, described, citing its source) or its data as CSV (chart.csv).",
-    )
+    @extend_schema(parameters=CHART_PARAMETERS, responses=SVG, description=CHART_ABOUT)
     def chart(self, request):
         metric = parameters.choice(request, "metric", tuple(charts.METRICS), "carats")
         partial = wants_partial(request)
@@ -70,20 +83,7 @@ class Charts:
         )  # fmt: skip
         return self.drawn(drawn, charts.line_chart, "chart")
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "metric",
-                enum=list(charts.SHARED),
-                description="What to share out: carats (the default) or value_usd.",
-            ),
-        ],
-        responses=RESPONSES,
-        description="A bar chart of one year's published world total (`year`, else the latest "
-        "year with one; trade: `flow`, else export): the largest listed participants' shares, "
-        "the other listed participants together, and the part no listed figure covers. As SVG "
-        "(shares.svg) or its data as CSV (shares.csv).",
-    )
+    @extend_schema(parameters=SHARES_PARAMETERS, responses=SVG, description=SHARES_ABOUT)
     def shares(self, request):
         metric = parameters.choice(request, "metric", charts.SHARED, "carats")
         if unchanged := self.not_modified():
@@ -110,6 +110,18 @@ class Charts:
             flow,
         )
         return self.drawn(drawn, charts.bar_chart, "shares")
+
+    @extend_schema(
+        parameters=CHART_PARAMETERS, responses=CSV, description=f"{CHART_ABOUT} {DATA_ABOUT}"
+    )
+    def chart_data(self, request):
+        return self.chart(request)
+
+    @extend_schema(
+        parameters=SHARES_PARAMETERS, responses=CSV, description=f"{SHARES_ABOUT} {DATA_ABOUT}"
+    )
+    def shares_data(self, request):
+        return self.shares(request)
 
     def drawn(self, chart, draw, name: str):
         """The chart as SVG, or its rows as CSV; either names its source and its data."""

@@ -35,8 +35,10 @@ class ProductionViewSet(Charts, Collection):
     lookup_case = None
     action_parameters = {
         "summary": {"group_by", "partial", "format", "bom"},
-        "chart": {"metric", "partial", "format", "bom"},
-        "shares": {"metric", "format", "bom"},
+        "chart": {"metric", "partial"},
+        "chart_data": {"metric", "partial", "bom"},
+        "shares": {"metric"},
+        "shares_data": {"metric", "bom"},
     }
     summaries = {"year": s.YearSummarySerializer, "participant": s.ParticipantSummarySerializer}
     groups: tuple[str, ...] = ()  # trade is summed per flow as well
