@@ -9,7 +9,7 @@ ROW = 36
 FILLS = {"participant": svg.COLOURS[0], "other": "#7f8a96"}
 
 
-def bar_chart(chart, foot: list[str]) -> bytes:
+def bar_chart(chart, foot: list) -> bytes:
     """`chart.bars`: [{label, kind, value, share}], shares of the world total (0 to 1)."""
     top = 66 + 26 * (len(svg.wrap(chart.title, 48)) - 1) + 14
     body = [svg.text(16, top, "Share of the published world total", 14, svg.MUTED)]

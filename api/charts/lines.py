@@ -7,7 +7,7 @@ from . import svg
 HEIGHT = 400
 
 
-def line_chart(chart, foot: list[str]) -> bytes:
+def line_chart(chart, foot: list) -> bytes:
     """`chart.series`: {label: [(year, value)]}, values in the chart's unit before scaling."""
     series = {label: points for label, points in chart.series.items() if points}
     legend, legend_height = _legend(list(series), top=66)

@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 WIDTH = 640
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
-INK, MUTED, GRID = "#1b1b1b", "#4a4a4a", "#d0d4d9"
+INK, MUTED, GRID, LINK = "#1b1b1b", "#4a4a4a", "#d0d4d9", "#0b4f9c"
 # Okabe and Ito's colours, told apart by people with colour-vision deficiency too.
 COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
 LEFT, RIGHT = 78, 20  # room for the value axis' labels, and a margin
@@ -40,10 +40,14 @@ def wrap(words: str, width: int) -> list[str]:
     return [*lines, line] if line else lines
 
 
-def document(title: str, description: str, body: list[str], height: int, foot: list[str]) -> bytes:
+def document(title: str, description: str, body: list[str], height: int, foot: list) -> bytes:
     """A whole SVG: its accessible name and description, a heading, the body, the foot lines
-    (notes, the link to the data as a table, the source) at the bottom."""
-    foot_lines = [line for words in foot for line in wrap(words, 84)]
+    (notes, the link to the data as a table, the source) at the bottom; a foot item given as
+    (words, href) is a link."""
+    foot_lines = []
+    for item in foot:
+        words, href = item if isinstance(item, tuple) else (item, None)
+        foot_lines += [(line, href) for line in wrap(words, 84)]
     total = height + 19 * len(foot_lines) + 12
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {total}" '
@@ -58,12 +62,16 @@ def document(title: str, description: str, body: list[str], height: int, foot: l
         ],
         *body,
         *[
-            text(16, height + 19 * (number + 1), line, size=13, fill=MUTED)
-            for number, line in enumerate(foot_lines)
+            _linked(text(16, height + 19 * (number + 1), line, 13, LINK if href else MUTED), href)
+            for number, (line, href) in enumerate(foot_lines)
         ],
         "</svg>",
     ]
     return "\n".join(parts).encode()
+
+
+def _linked(element: str, href: str | None) -> str:
+    return f"<a href={quoteattr(href)}>{element}</a>" if href else element
 
 
 def ticks(top: float) -> list[float]:

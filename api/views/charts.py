@@ -132,7 +132,7 @@ class Charts:
             return self.table(header, rows, f"{plural}-{name}")
         link = self.request.build_absolute_uri()
         data = link.replace(f"/{name}.svg", f"/{name}.csv", 1)
-        foot = [*chart.notes, f"The data as a table: {data}", SOURCE.format(link=link)]
+        foot = [*chart.notes, (f"The data as a table: {data}", data), SOURCE.format(link=link)]
         response = HttpResponse(draw(chart, foot), content_type="image/svg+xml")
         response["ETag"] = self.etag
         response["Cache-Control"] = "public, max-age=300"
