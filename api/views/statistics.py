@@ -1,4 +1,4 @@
-"""Production and trade: their lists, and summaries and a chart of the filtered figures."""
+"""Production and trade: their lists and summaries (their charts are in charts.py)."""
 
 from django.db.models import Prefetch
 from django_filters import utils
