@@ -117,15 +117,20 @@ class YearSummarySerializer(serializers.Serializer):
     participants = serializers.IntegerField(help_text="How many participants are listed.")
 
 
+IDENTIFYING = ("year", "participant", "participant_name", "iso3", "m49")
+
+
 class PerFlow(serializers.Serializer):
     flow = serializers.ChoiceField(choices=m.TradeFlow.choices)
 
     def get_fields(self):
-        # Trade's totals are per flow: `flow` follows what they are totals of (year, participant).
+        # Trade's totals are per flow: `flow` follows what they are totals of (year, or the
+        # participant with its name and codes).
         fields = super().get_fields()
         flow = fields.pop("flow")
-        (first, field), *rest = fields.items()
-        return {first: field, "flow": flow, **dict(rest)}
+        names = list(fields)
+        at = max(names.index(name) for name in IDENTIFYING if name in fields) + 1
+        return {**dict(list(fields.items())[:at]), "flow": flow, **dict(list(fields.items())[at:])}
 
 
 class TradeYearSummarySerializer(PerFlow, YearSummarySerializer):
