@@ -19,6 +19,14 @@ def whole_number(request, name: str) -> int | None:
     return int(value)
 
 
+def choice(request, name: str, choices, default: str) -> str:
+    """A query parameter that must be one of `choices`; `default` when it is not given."""
+    value = request.query_params.get(name, default)
+    if value not in choices:
+        raise exceptions.ValidationError({name: [f"Use {', '.join(choices)}."]})
+    return value
+
+
 def wants_bom(request) -> bool:
     """`?bom=1` starts a CSV with a UTF-8 byte-order mark, for spreadsheets that need one."""
     value = request.query_params.get("bom", "0").lower()

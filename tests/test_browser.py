@@ -66,11 +66,30 @@ def test_the_front_page_shows_the_counts_and_the_downloads(page, server, tmp_pat
         "/api/v1/statements.csv"
     )
     assert page.get_by_role("link", name="Download everything").count() == 1
-    chart = page.get_by_role("img", name="Line chart of the KP's published world total")
+    chart = page.get_by_role(
+        "img", name="Line chart of the KP's published world total of rough-diamond production"
+    )
     assert chart.evaluate("image => image.complete && image.naturalWidth > 0")
     screenshot = (SCREENSHOTS or tmp_path) / "front-page.png"
     page.screenshot(path=str(screenshot), full_page=True)
     assert screenshot.read_bytes().startswith(b"\x89PNG")
+    assert all(url.startswith(server) for url in page.requested), page.requested
+
+
+def test_the_front_page_shows_each_chart_with_its_data(page, server):
+    page.goto(f"{server}/", wait_until="networkidle")
+    charts = page.locator("figure img").all()
+    assert len(charts) == 4  # world production, shares of a year, trade by flow, a participant
+    for chart in charts:
+        assert chart.evaluate("image => image.complete && image.naturalWidth > 0")
+        assert chart.get_attribute("alt").split()[1] == "chart"
+        svg = page.request.get(server + chart.get_attribute("src"))
+        assert svg.ok and b"Source: KP Data" in svg.body()
+    tables = page.get_by_role("link", name="the data as CSV").all()
+    assert len(tables) == 4
+    for link in tables:
+        data = page.request.get(server + link.get_attribute("href"))
+        assert data.ok and data.text().startswith("series,kind,scope,participant,")
     assert all(url.startswith(server) for url in page.requested), page.requested
 
 
@@ -79,6 +98,8 @@ def test_the_front_page_reads_well_on_a_phone(page, server):
     page.goto(f"{server}/", wait_until="networkidle")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert page.locator("td.count").first.is_visible()
+    for chart in page.locator("figure img").all():  # charts shrink to the screen, still whole
+        assert chart.evaluate("image => image.getBoundingClientRect().right") <= 375
 
 
 def test_the_front_page_passes_an_accessibility_check(page, server):

@@ -329,6 +329,7 @@ def test_detail_of_the_central_african_republic_is_the_whole_record(client):
         "code": "CF",
         "url": "http://testserver/api/v1/participants/CF/",
         "iso3": "CAF",
+        "m49": "140",
         "name": "Central African Republic",
         "kind": "state",
         "region": "africa",

@@ -220,7 +220,11 @@ def test_a_production_figure_in_full(client):
     assert response.json() == {
         "id": figure.pk,
         "url": f"{SERVER}/production/{figure.pk}/",
+        "scope": "participant",
         "participant": "BW",
+        "participant_name": "Botswana",
+        "participant_iso3": "BWA",
+        "participant_m49": "072",
         "year": 2021,
         "carats": 22878000,
         "value_usd": 4657000000,
@@ -364,7 +368,11 @@ def test_a_trade_figure_in_full(client):
     assert response.json() == {
         "id": figure.pk,
         "url": f"{SERVER}/trade/{figure.pk}/",
+        "scope": "participant",
         "participant": "NA",
+        "participant_name": "Namibia",
+        "participant_iso3": "NAM",
+        "participant_m49": "516",
         "year": 2022,
         "flow": "export",
         "carats": 1800000,

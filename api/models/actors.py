@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from .base import (
     SourcedModel,
     alpha2_validator,
+    m49,
     precision_constraints,
     precision_field,
     slug_validator,
@@ -105,6 +106,12 @@ class Participant(SourcedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def m49(self) -> str | None:
+        """UN M49 code, three digits, from pycountry (M49 numbers a country by its ISO 3166-1
+        numeric code); None for the EU, which M49 does not number (its own code is EU)."""
+        return m49(self.code)
 
 
 class StatusPeriod(SourcedModel):

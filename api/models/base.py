@@ -1,5 +1,8 @@
 """What every record shares: timestamps, a confidence grade, a note, sources, date precision."""
 
+import functools
+
+import pycountry
 from django.core.validators import RegexValidator
 from django.db import models
 
@@ -17,6 +20,15 @@ class DatePrecision(models.TextChoices):
 
 
 alpha2_validator = RegexValidator(r"^[A-Z]{2}\Z", "Use an ISO 3166-1 alpha-2 code in upper case.")
+
+
+@functools.cache
+def m49(code: str) -> str | None:
+    """The UN M49 code of an alpha-2 code, from pycountry; None for EU and unknown codes."""
+    country = pycountry.countries.get(alpha_2=code) if code != "EU" else None
+    return country.numeric if country else None
+
+
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z", "Use lower-case words joined by '-'."
 )

@@ -48,6 +48,11 @@ class Figures(SourcedModel):
     class Meta:
         abstract = True
 
+    @property
+    def scope(self) -> str:
+        """world for the KP's published world total, participant for one participant's."""
+        return "participant" if self.participant_id else "world"
+
 
 class Production(Figures):
     """Rough-diamond production of a participant, or of the world, in one year."""

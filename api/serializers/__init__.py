@@ -15,6 +15,7 @@ from .meetings import ChairmanshipSerializer, MeetingSerializer, ProposalSeriali
 from .positions import PositionSerializer
 from .statements import SourceSerializer, StatementListSerializer, StatementSerializer
 from .statistics import (
+    ChartRowSerializer,
     ParticipantSummarySerializer,
     ProductionSerializer,
     TradeParticipantSummarySerializer,
@@ -28,6 +29,7 @@ __all__ = [
     "BlocSerializer",
     "ChairmanshipSerializer",
     "ChangeSerializer",
+    "ChartRowSerializer",
     "MeetingBriefSerializer",
     "MeetingSerializer",
     "OrganisationBriefSerializer",

@@ -43,12 +43,18 @@ class ParticipantSerializer(ShapedSerializer):
         source="represented_states",
         help_text="Alpha-2 codes of the member states a regional organisation speaks for.",
     )
+    m49 = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="UN M49 code, three digits as the UN writes them (024), from pycountry; null "
+        "for the EU, which M49 does not number: join the EU by its code, EU.",
+    )
     blocs = refs(BlocBriefSerializer, help_text="Informal blocs the participant belongs to.")
     sources = cited_sources()
 
     class Meta:
         model = m.Participant
-        fields = ("code", "url", "iso3", "name", "kind", "region", "joined_on",
+        fields = ("code", "url", "iso3", "m49", "name", "kind", "region", "joined_on",
                   "joined_on_precision", "status", "status_history", "represents", "blocs",
                   "sources", *COMMON_FIELDS)  # fmt: skip
 

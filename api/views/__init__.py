@@ -2,6 +2,7 @@
 name), and the pages beside them."""
 
 from .base import Collection, OpenView
+from .charts import SVGRenderer
 from .collections import (
     BlocViewSet,
     ChairmanshipViewSet,
@@ -16,7 +17,7 @@ from .collections import (
 )
 from .site import ChangesView, ExportView, RootView
 from .stands import AgreementView
-from .statistics import ProductionViewSet, SVGRenderer, TradeViewSet
+from .statistics import ProductionViewSet, TradeViewSet
 
 __all__ = [
     "AgreementView",
