@@ -1,4 +1,5 @@
-"""Health: `/livez` (the process answers), `/readyz` (what it depends on) and `/healthz`.
+"""Health: `/readyz` (what the service depends on) and `/healthz`; `/livez` (the process
+answers) is api.middleware.LivenessMiddleware, ahead of every check of the request.
 
 Readiness is 503 only when the primary database cannot be reached: without it nothing can be
 served. A part the service can do without (Redis, a replica) is reported, and the status is
@@ -35,13 +36,6 @@ def _redis() -> str:
     if not shared:
         return "not configured"
     return "ok" if all(cache.healthy() for cache in shared) else "unavailable"
-
-
-@never_cache
-@require_safe
-def livez(request):
-    """200 while the process answers; nothing else is asked."""
-    return JsonResponse({"status": "ok"})
 
 
 @never_cache

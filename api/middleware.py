@@ -8,6 +8,19 @@ from . import history, logs
 from .problems import problem_response
 
 
+class LivenessMiddleware:
+    """`/livez` answered first, before the Host is checked or HTTPS required: a container's
+    health check asks by its own address, whatever DJANGO_ALLOWED_HOSTS says."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/livez" and request.method in {"GET", "HEAD"}:
+            return JsonResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
+        return self.get_response(request)
+
+
 class RequestIdMiddleware:
     """Every answer carries `X-Request-ID` (the one a proxy or client sent, if plain, else a new
     one), and every log line written while answering carries it too."""

@@ -138,6 +138,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "api.middleware.LivenessMiddleware",
     "api.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "api.middleware.DatabaseUnavailableMiddleware",

@@ -5,13 +5,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from api import problems
-from api.health import healthz, livez, readyz
+from api.health import healthz, readyz
 from api.home import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
-    path("livez", livez, name="livez"),
     path("readyz", readyz, name="readyz"),
     path("problems/", problems.problem_types, name="problem-types"),
     path("problems/<slug:slug>", problems.explain, name="problem-type"),

@@ -73,3 +73,21 @@ def test_an_unreachable_database_stops_a_command_with_one_line():
     assert result.returncode == 1
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("kpdata: database kpdata (from DATABASE_URL) cannot be used:")
+
+
+def test_livez_answers_whatever_the_allowed_hosts_and_https_settings(client, settings):
+    # A container's health check asks by its own address over plain HTTP.
+    settings.ALLOWED_HOSTS = ["kpdata.example.org"]
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/livez", HTTP_HOST="127.0.0.1:8000")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert client.get("/readyz", HTTP_HOST="127.0.0.1:8000").status_code in {301, 400}
+
+
+def test_the_image_ignores_what_serving_does_not_need():
+    ignored = set((ROOT / ".dockerignore").read_text().split())
+    assert {"var", "tests", "bench", ".venv", ".secret-key"} <= ignored
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "FROM python:3.11-slim\n" not in dockerfile  # a pinned base, not a moving tag
+    assert "/livez" in dockerfile

@@ -2,6 +2,7 @@
 no write goes unrecorded while the history's triggers are put back."""
 
 import os
+import shlex
 import subprocess
 import sys
 import threading
@@ -11,18 +12,25 @@ import psycopg
 import pytest
 from django.conf import settings
 
+from api import models as m
 from tests.test_dataset_version import server
 
 pytestmark = pytest.mark.postgresql
 
 
-def migrate_three_at_once(url: str) -> list[subprocess.CompletedProcess]:
+def three_at_once(url: str, *commands: str) -> list[tuple[int, str]]:
+    """Each of three processes runs the manage.py commands in turn, as a container starts."""
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1"}
-    command = [sys.executable, "manage.py", "migrate", "--noinput", "-v0"]
-    options = {"cwd": settings.BASE_DIR, "env": env, "text": True,
+    python = shlex.quote(sys.executable)
+    script = " && ".join(f"{python} manage.py {command}" for command in commands)
+    options = {"cwd": settings.BASE_DIR, "env": env, "text": True, "shell": True,
                "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}  # fmt: skip
-    runs = [subprocess.Popen(command, **options) for _ in range(3)]
-    return [(run.wait(timeout=300), run.stderr.read()) for run in runs]
+    runs = [subprocess.Popen(script, **options) for _ in range(3)]
+    return [(run.wait(timeout=600), run.stderr.read()) for run in runs]
+
+
+def migrate_three_at_once(url: str) -> list[tuple[int, str]]:
+    return three_at_once(url, "migrate --noinput -v0")
 
 
 @pytest.fixture
@@ -69,3 +77,16 @@ def test_three_migrates_at_once_all_succeed_and_no_write_loses_its_history(fresh
         (after,) = writer.execute("SELECT count(*) FROM api_change").fetchone()
     assert updates[0] > 0
     assert after - before == updates[0]
+
+
+@pytest.mark.django_db
+def test_three_containers_starting_together_all_start(fresh_database):
+    where = server()
+    url = (f"postgres://{where['user'] or 'postgres'}@{where['host'] or '127.0.0.1'}"
+           f":{where['port'] or 5432}/{fresh_database}")  # fmt: skip
+    # What the image runs on every start: migrate, then load the reference data.
+    results = three_at_once(url, "migrate --noinput -v0", "load_reference")
+    assert [code for code, _ in results] == [0, 0, 0], results
+    with psycopg.connect(dbname=fresh_database, **server()) as reader:
+        (participants,) = reader.execute("SELECT count(*) FROM api_participant").fetchone()
+    assert participants == m.Participant.objects.count()  # as the test database: loaded once
