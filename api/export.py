@@ -116,6 +116,8 @@ def _resource(name: str, view) -> dict:
 def _field_at(fields, path):
     field = fields[path[0]]
     for name in path[1:]:
+        if getattr(field, "lists", None):  # serializers.Links: each of its columns is a URL
+            return field
         field = field.fields[name]
     return field
 

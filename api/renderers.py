@@ -26,6 +26,8 @@ def columns(fields: dict, prefix: str = "") -> list[tuple[str, tuple[str, ...]]]
                 (f"{prefix}{name}_{column}", (name, *path))
                 for column, path in columns(field.fields)
             ]
+        elif lists := getattr(field, "lists", None):  # a record's links (serializers.Links)
+            found += [(f"{prefix}{name}_{key}", (name, key)) for key in lists]
         else:
             found.append((f"{prefix}{name}", (name,)))
     return found

@@ -200,7 +200,10 @@ class ReferenceExtension(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema, direction):
         brief = auto_schema.resolve_serializer(self.target.brief, direction)
-        identifier = {"type": "string", "description": "Identifier (code or slug)."}
+        if self.target.slug_field == "id":
+            identifier = {"type": "integer", "description": "Identifier (id)."}
+        else:
+            identifier = {"type": "string", "description": "Identifier (code or slug)."}
         if self.target.allow_null:
             identifier["nullable"] = True
         return {"oneOf": [identifier, brief.ref]}

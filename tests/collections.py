@@ -61,7 +61,7 @@ FACTS = {
         misspelt=("chiar",),
     ),
     "meetings": Facts(
-        expand=("host", "chair", "sources"),
+        expand=("host", "chair", "proposals", "statements", "sources"),
         unknown=("no-such-meeting", "2099-plenary-nowhere"),
         other_case=(("2022-Intersessional-KASANE", KASANE),),
     ),

@@ -239,6 +239,13 @@ def test_the_kasane_intersessional_is_served_in_full(client):
         "chair": "BW",
         "outcome": row["outcome"],
         "communique_adopted": None,
+        # Its proposals as the reference files place them; its statements by their ids here.
+        "proposals": [
+            p["slug"]
+            for p in rows("kp-proposals.csv")
+            if p["meeting"] == "2022 intersessional, Kasane"
+        ],
+        "statements": list(meeting.statements.order_by("date", "pk").values_list("pk", flat=True)),
         "sources": [source.slug],
         "confidence": "verified",
         "note": row["note"],

@@ -188,6 +188,11 @@ def test_detail_of_the_world_diamond_council_is_the_whole_record(client):
         "kp_observer": True,
         "country": None,
         "website": "https://www.worlddiamondcouncil.org",
+        "links": {
+            "stands": "http://testserver/api/v1/positions/?organisation=world-diamond-council",
+            "statements": "http://testserver/api/v1/statements/?organisation=world-diamond-council",
+            "people": "http://testserver/api/v1/people/?organisation=world-diamond-council",
+        },
         "sources": source_slugs(row["sources"]),
         "confidence": "single_source",  # the organisations file grades nothing
         "note": row["note"],

@@ -351,6 +351,13 @@ def test_detail_of_the_central_african_republic_is_the_whole_record(client):
         ],
         "represents": [],
         "blocs": [],
+        "links": {
+            "stands": "http://testserver/api/v1/positions/?participant=CF",
+            "statements": "http://testserver/api/v1/statements/?participant=CF",
+            "proposals_tabled": "http://testserver/api/v1/proposals/?tabled_by=CF",
+            "chairmanships": "http://testserver/api/v1/chairmanships/?chair=CF",
+            "meetings_hosted": "http://testserver/api/v1/meetings/?host=CF",
+        },
         "sources": source_slugs(row["sources"]),
         "confidence": "verified",
         "note": row["note"],

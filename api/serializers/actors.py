@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from api import models as m
 
-from .base import COMMON_FIELDS, Link, ShapedSerializer, code, refs, slug, slugs
+from .base import COMMON_FIELDS, Link, Links, ShapedSerializer, code, refs, slug, slugs
 from .briefs import (
     BlocBriefSerializer,
     cited_sources,
@@ -50,13 +50,22 @@ class ParticipantSerializer(ShapedSerializer):
         "for the EU, which M49 does not number: join the EU by its code, EU.",
     )
     blocs = refs(BlocBriefSerializer, help_text="Informal blocs the participant belongs to.")
+    links = Links("code", {
+        "stands": ("v1:position-list", "participant"),
+        "statements": ("v1:statement-list", "participant"),
+        "proposals_tabled": ("v1:proposal-list", "tabled_by"),
+        "chairmanships": ("v1:chairmanship-list", "chair"),
+        "meetings_hosted": ("v1:meeting-list", "host"),
+    }, help_text="Its stands, the statements made for it, the proposals it tabled, the years "
+       "it chaired and the meetings it hosted, as lists of the API; its voting record is at "
+       "`record/` under its address.")  # fmt: skip
     sources = cited_sources()
 
     class Meta:
         model = m.Participant
         fields = ("code", "url", "iso3", "m49", "name", "kind", "region", "joined_on",
                   "joined_on_precision", "status", "status_history", "represents", "blocs",
-                  "sources", *COMMON_FIELDS)  # fmt: skip
+                  "links", "sources", *COMMON_FIELDS)  # fmt: skip
 
 
 class OrganisationSerializer(ShapedSerializer):
@@ -69,12 +78,18 @@ class OrganisationSerializer(ShapedSerializer):
         help_text="ISO 3166-1 alpha-2 code of its seat; null when sources do not say.",
     )
     website = serializers.CharField(read_only=True, help_text="Home page URL; empty if unknown.")
+    links = Links("slug", {
+        "stands": ("v1:position-list", "organisation"),
+        "statements": ("v1:statement-list", "organisation"),
+        "people": ("v1:person-list", "organisation"),
+    }, help_text="Its stands, its statements and the people with a role in it, as lists of "
+       "the API; its record of stands is at `record/` under its address.")  # fmt: skip
     sources = cited_sources()
 
     class Meta:
         model = m.Organisation
         fields = ("slug", "url", "name", "acronym", "kind", "kp_observer", "country", "website",
-                  "sources", *COMMON_FIELDS)  # fmt: skip
+                  "links", "sources", *COMMON_FIELDS)  # fmt: skip
 
 
 class AffiliationSerializer(serializers.ModelSerializer):

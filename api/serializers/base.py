@@ -1,6 +1,9 @@
 """What every serializer shares: `?fields=` and `?expand=`, references by identifier, sources."""
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
 COMMON_FIELDS = ("confidence", "note", "created_at", "updated_at")
@@ -33,6 +36,26 @@ def ref(brief, slug_field: str = "slug", **kwargs) -> Reference:
 
 def refs(brief, slug_field: str = "slug", **kwargs) -> serializers.ManyRelatedField:
     return Reference(brief, slug_field=slug_field, read_only=True, many=True, **kwargs)
+
+
+@extend_schema_field(
+    {"type": "object", "additionalProperties": {"type": "string", "format": "uri"}}
+)
+class Links(serializers.Field):
+    """Where the API lists what is about the record: `{"stands": ".../positions/?participant=ZA"}`.
+    `lists` maps each name to a list's route name and the filter that names the record."""
+
+    def __init__(self, key: str, lists: dict[str, tuple[str, str]], **kwargs):
+        self.key, self.lists = key, lists
+        kwargs.setdefault("help_text", "Addresses of the lists about this record.")
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, record):
+        request, value = self.context["request"], getattr(record, self.key)
+        return {
+            name: request.build_absolute_uri(f"{reverse(route)}?{urlencode({param: value})}")
+            for name, (route, param) in self.lists.items()
+        }
 
 
 class Link(serializers.HyperlinkedIdentityField):

@@ -12,7 +12,8 @@ def brief(model, *fields: str, link: str = "url", doc: str | None = None) -> typ
     """`<Model>BriefSerializer`: the record's identifier, `fields`, and its address (`link`)."""
     collection = registry.BY_MODEL[model]
     key = collection.key
-    address = Link(view_name=f"v1:{collection.basename}-detail", lookup_field=key)
+    route = f"v1:{collection.basename}-detail"
+    address = Link(view_name=route, lookup_field=key, lookup_url_kwarg="pk" if key == "id" else key)
     meta = type("Meta", (), {"model": model, "fields": (key, *fields, link)})
     name = f"{model.__name__}BriefSerializer"
     namespace = {"Meta": meta, link: address, "__doc__": doc, "__module__": __name__}
@@ -25,6 +26,7 @@ PersonBriefSerializer = brief(m.Person, "name")
 BlocBriefSerializer = brief(m.Bloc, "name")
 MeetingBriefSerializer = brief(m.Meeting, "title", "kind", "start_date", "start_date_precision")
 ProposalBriefSerializer = brief(m.Proposal, "title", "outcome")
+StatementBriefSerializer = brief(m.Statement, "date", "date_precision", "language", "text")
 SourceBriefSerializer = brief(
     m.Source,
     "title",

@@ -11,6 +11,8 @@ from .briefs import (
     MeetingBriefSerializer,
     OrganisationBriefSerializer,
     PersonBriefSerializer,
+    ProposalBriefSerializer,
+    StatementBriefSerializer,
     cited_sources,
     participant_ref,
     participant_refs,
@@ -51,13 +53,18 @@ class MeetingSerializer(ShapedSerializer):
         allow_null=True,
         help_text="The participant that chaired the KP that year (code); null if none did.",
     )
+    proposals = refs(ProposalBriefSerializer, help_text="The proposals tabled at it (slugs).")
+    statements = refs(
+        StatementBriefSerializer, slug_field="id", help_text="The statements made at it (ids)."
+    )
     sources = cited_sources()
 
     class Meta:
         model = m.Meeting
         fields = ("slug", "url", "kind", "title", "year", "start_date", "start_date_precision",
                   "end_date", "end_date_precision", "city", "country", "host", "chair", "outcome",
-                  "communique_adopted", "sources", *COMMON_FIELDS)  # fmt: skip
+                  "communique_adopted", "proposals", "statements", "sources",
+                  *COMMON_FIELDS)  # fmt: skip
 
 
 class TallySerializer(serializers.Serializer):

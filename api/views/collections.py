@@ -116,7 +116,11 @@ class ChairmanshipViewSet(Collection):
 class MeetingViewSet(Collection):
     """Every KP meeting: plenaries, intersessionals, extraordinary and other meetings."""
 
-    queryset = m.Meeting.objects.select_related("host", "chair").prefetch_related("sources")
+    queryset = m.Meeting.objects.select_related("host", "chair").prefetch_related(
+        Prefetch("proposals", m.Proposal.objects.order_by("tabled_on", "slug")),
+        Prefetch("statements", m.Statement.objects.order_by("date", "pk")),
+        "sources",
+    )
     serializer_class = s.MeetingSerializer
     write_serializer_class = w.MeetingWriteSerializer
     filterset_class = filtersets.MeetingFilterSet
