@@ -14,7 +14,7 @@ from api import models as m
 from api.reference import load
 from tests import factories as f
 from tests import live
-from tests.helpers import Editor, create_editor
+from tests.helpers import ALICE, Editor, create_editor
 
 
 @pytest.fixture(scope="session")
@@ -41,8 +41,9 @@ def fresh_caches():
 
 @pytest.fixture
 def editor_token() -> str:
-    """alice, made an editor by the command editors are told to run; its token, as printed."""
-    return create_editor("alice")
+    """alice, made an editor by the command editors are told to run, her public name `Alice
+    Editor`; its token, as printed."""
+    return create_editor("alice", ALICE)
 
 
 @pytest.fixture

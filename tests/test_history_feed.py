@@ -16,7 +16,8 @@ from django.db import connection, connections
 from django.db.models import Max
 
 from api import models as m
-from tests.helpers import API, Editor, problem
+from api.changefeed import grouped
+from tests.helpers import ALICE, API, Editor, problem
 
 CHANGES = f"{API}changes/"
 PREFIX = "feed-test-"
@@ -30,6 +31,11 @@ SOURCE = {
     "confidence": "single_source",
     "note": "",
 }
+
+
+def changes() -> list[int]:
+    """The numbers of every change so far (one per transaction, writer and record)."""
+    return [group["change"] for group in grouped(m.Change.objects.all())]
 
 
 def last_change() -> int:
@@ -107,14 +113,14 @@ def test_following_next_with_small_pages_visits_each_new_change_once_in_order(
 
     entries, last = follow(client, CHANGES, {"since": committed, "page_size": 2})
     assert numbers(entries) == made
-    assert [(e["record_id"], e["action"]) for e in entries] == [
-        (f"{PREFIX}one", "insert"),
-        (f"{PREFIX}two", "insert"),
-        (f"{PREFIX}three", "insert"),
+    assert [(e["record"], e["action"]) for e in entries] == [
+        (f"{PREFIX}one", "create"),
+        (f"{PREFIX}two", "create"),
+        (f"{PREFIX}three", "create"),
         (f"{PREFIX}one", "update"),
         (f"{PREFIX}two", "delete"),
     ]
-    assert {(e["collection"], e["by"]) for e in entries} == {("sources", "api:alice")}
+    assert {(e["collection"], e["by"], e["via"]) for e in entries} == {("sources", ALICE, "api")}
     assert last["next"] is None
 
 
@@ -145,8 +151,8 @@ def test_following_next_from_the_start_visits_every_change_exactly_once(client, 
     assert alice.delete(f"{API}sources/{PREFIX}one/").status_code == 204
     served_through(client, last_change())
     entries, last = follow(client, CHANGES, {"page_size": 1000})
-    assert numbers(entries) == list(m.Change.objects.order_by("id").values_list("id", flat=True))
-    assert entries[0]["by"] == "command:load_reference"
+    assert numbers(entries) == changes()
+    assert (entries[0]["by"], entries[0]["via"]) == ("load_reference", "command")
     made = list(m.Change.objects.filter(id__gt=committed).values_list("id", flat=True))
     assert len(made) == 2 and numbers(entries)[-2:] == made
     assert last["next"] is None
@@ -159,11 +165,12 @@ def test_a_deleted_record_is_a_tombstone_holding_its_last_values(client, committ
     served_through(client, last_change())
     entries, _ = follow(client, CHANGES, {"since": committed})
     created, changed, deleted = entries
-    assert (deleted["collection"], deleted["record_id"]) == ("sources", f"{PREFIX}gone")
-    assert (deleted["part"], deleted["action"], deleted["new"]) == ("record", "delete", None)
-    assert deleted["old"] == changed["new"]
-    assert deleted["old"]["title"] == "Its last title"
-    assert set(deleted["old"]) == set(created["new"])  # the full row, every column
+    assert (deleted["collection"], deleted["record"]) == ("sources", f"{PREFIX}gone")
+    assert deleted["action"] == "delete"
+    assert {values["new"] for values in deleted["fields"].values()} == {None}
+    assert deleted["fields"]["title"]["old"] == changed["fields"]["title"]["new"]
+    assert deleted["fields"]["title"]["old"] == "Its last title"
+    assert set(deleted["fields"]) == set(created["fields"])  # every field, as last served
 
 
 def test_at_the_end_next_is_null_and_poll_brings_the_changes_made_later(client, committed, alice):
@@ -180,8 +187,8 @@ def test_at_the_end_next_is_null_and_poll_brings_the_changes_made_later(client, 
     served_through(client, later[-1])
     entries, again = follow(client, end["poll"])
     assert numbers(entries) == later
-    assert [(e["record_id"], e["action"]) for e in entries] == [
-        (f"{PREFIX}after", "insert"),
+    assert [(e["record"], e["action"]) for e in entries] == [
+        (f"{PREFIX}after", "create"),
         (f"{PREFIX}after", "delete"),
     ]
     assert again["next"] is None
@@ -197,7 +204,7 @@ def test_since_a_moment_serves_the_changes_made_from_then_on(client, committed, 
     served_through(client, last_change())
     stamp = moment.isoformat().replace("+00:00", "Z")
     entries, _ = follow(client, CHANGES, {"since": stamp, "page_size": 1})
-    assert [entry["record_id"] for entry in entries] == [f"{PREFIX}later"]
+    assert [entry["record"] for entry in entries] == [f"{PREFIX}later"]
     # The same moment in another time zone.
     elsewhere = moment.astimezone(datetime.timezone(datetime.timedelta(hours=2))).isoformat()
     assert follow(client, CHANGES, {"since": elsewhere})[0] == entries
@@ -262,27 +269,32 @@ def test_a_change_committed_late_by_an_older_transaction_is_never_skipped(client
 @pytest.mark.django_db
 def test_the_feed_starts_with_the_reference_records_signed_by_the_loader(client):
     body = page(client, CHANGES, {"page_size": 3})
-    first = m.Change.objects.order_by("id")[:3]
-    assert numbers(body["results"]) == [change.id for change in first]
-    assert {entry["by"] for entry in body["results"]} == {"command:load_reference"}
-    assert {entry["action"] for entry in body["results"]} == {"insert"}
+    first = changes()[:3]
+    assert numbers(body["results"]) == first
+    assert {(e["by"], e["via"]) for e in body["results"]} == {("load_reference", "command")}
+    assert {entry["action"] for entry in body["results"]} == {"create"}
     assert body["next"] == body["poll"]
-    assert f"since={first[2].id}" in body["next"]
+    assert f"since={first[2]}" in body["next"]
 
 
 @pytest.mark.django_db
 def test_an_entry_says_what_changed_in_which_record_and_who_changed_it(client):
     entry = page(client, CHANGES, {"page_size": 1})["results"][0]
     assert set(entry) == {
-        "change", "collection", "record_id", "part", "action", "at", "by", "changed", "old", "new",
+        "change", "at", "by", "via", "collection", "record", "url", "action", "fields", "parts",
+        "summary",
     }  # fmt: skip
-    assert entry["old"] is None and entry["new"]["slug"] == entry["record_id"]
-    assert entry["changed"] == sorted(k for k, v in entry["new"].items() if v is not None)
+    served = client.get(entry["url"]).json()
+    assert entry["record"] == served["slug"]
+    assert {name: values["new"] for name, values in entry["fields"].items()} == {
+        name: served[name] for name in entry["fields"]
+    }
+    assert entry["summary"] == f"{entry['collection']} {entry['record']} created"
 
 
 @pytest.mark.django_db
 def test_since_a_change_number_serves_the_changes_after_it(client):
-    ids = list(m.Change.objects.order_by("id").values_list("id", flat=True)[:6])
+    ids = changes()[:6]
     body = page(client, CHANGES, {"since": ids[2], "page_size": 3})
     assert numbers(body["results"]) == ids[3:6]
 
@@ -321,7 +333,9 @@ def test_an_invalid_since_is_a_400_naming_since(client, since):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("params", "name"),
-    [({"after": "1"}, "after"), ({"page": "2"}, "page"), ({"collection": "sources"}, "collection"),
+    [({"after": "1"}, "after"), ({"page": "2"}, "page"), ({"collection": "source"}, "collection"),
+     ({"collection": "positions"}, "collection"), ({"record": "ZA"}, "record"),
+     ({"participant": "QQ"}, "participant"), ({"topic": "no-such-topic"}, "topic"),
      ({"page_size": "0"}, "page_size"), ({"page_size": "ten"}, "page_size")],
 )  # fmt: skip
 def test_an_unknown_or_bad_parameter_is_a_400_naming_it(client, params, name):

@@ -1,5 +1,6 @@
 """Every change to the record, written by database triggers: who, when, what, and the old values."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -73,3 +74,19 @@ class Version(models.Model):
 
     def __str__(self) -> str:
         return f"version {self.number}"
+
+
+class EditorName(models.Model):
+    """The name an editor is shown by in the history and the feed: chosen when the account is
+    made (`create_editor --name`), edited in the admin; never the login name or e-mail."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editor_name"
+    )
+    name = models.CharField(max_length=150, help_text="The editor's public name, e.g. Jane Editor.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

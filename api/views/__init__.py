@@ -2,6 +2,7 @@
 name), and the pages beside them."""
 
 from .base import Collection, OpenView
+from .changes import ChangesAtomView, ChangesView
 from .collections import (
     BlocViewSet,
     ChairmanshipViewSet,
@@ -14,7 +15,7 @@ from .collections import (
     SourceViewSet,
     StatementViewSet,
 )
-from .site import ChangesView, ExportView, RootView
+from .site import ExportView, RootView
 from .stands import AgreementView
 from .statistics import ProductionViewSet, SVGRenderer, TradeViewSet
 
@@ -22,6 +23,7 @@ __all__ = [
     "AgreementView",
     "BlocViewSet",
     "ChairmanshipViewSet",
+    "ChangesAtomView",
     "ChangesView",
     "Collection",
     "ExportView",
