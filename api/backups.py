@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections, transaction
 from django.db.backends.postgresql.client import DatabaseClient
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
@@ -65,11 +65,46 @@ def restore(file: Path, using: str = "default") -> None:
         raise BackupError(f"{file} is a PostgreSQL backup, but this database is SQLite.")
     if kind == "sqlite" and postgresql:
         raise BackupError(f"{file} is a SQLite backup, but this database is PostgreSQL.")
+    issued = last_issued(using)
     connections[using].close()  # our own connection holds nothing while the database is replaced
     if postgresql:
         _pg_restore(file, database)
     else:
         _sqlite_restore(file, database)
+    carry_on(issued, using)
+
+
+def last_issued(using: str = "default") -> dict[str, int]:
+    """The last number each sequence issued (change numbers, ids): PostgreSQL's sequences,
+    SQLite's AUTOINCREMENT counters. Empty if the database cannot say (a fresh one)."""
+    connection = connections[using]
+    try:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), "
+                    "COALESCE(last_value, 0) FROM pg_sequences WHERE schemaname = current_schema()"
+                )
+            else:
+                cursor.execute("SELECT name, seq FROM sqlite_sequence")
+            return dict(cursor.fetchall())
+    except DatabaseError:
+        return {}
+
+
+def carry_on(issued: dict[str, int], using: str = "default") -> None:
+    """Move each sequence of the restored database past the last number it had issued before
+    the restore, so that no change number or id is ever issued twice."""
+    connection = connections[using]
+    now = last_issued(using)
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        for name, last in issued.items():
+            if name not in now or now[name] >= last:
+                continue  # a table the backup has not, or a number already past
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT setval(%s, %s, true)", [name, last])
+            else:
+                cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [last, name])
 
 
 def unapplied_migrations(using: str = "default") -> list[str]:

@@ -17,10 +17,10 @@ COLLECTIONS = {c.prefix: c for c in registry.RECORDED.values()}
 
 
 def grouped(rows):
-    """One row per change a person made: the rows of one transaction, by one writer, on one
-    record; numbered by its first row, in the order of their transactions."""
+    """One row per change a person made: the rows of one write (one transaction but in tests),
+    by one writer, on one record; numbered by its first row, in the order of transactions."""
     return (
-        rows.values("txid", "actor", "collection", "record_id")
+        rows.values("txid", "write", "actor", "collection", "record_id")
         .annotate(change=Min("id"), at=Max("at"))
         .order_by("txid", "change")
     )

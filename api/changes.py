@@ -7,10 +7,12 @@ import itertools
 import json
 from collections import defaultdict
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from . import models as m
@@ -87,19 +89,31 @@ class Keys:
                     if values.get(column) is not None:
                         wanted[target].add(values[column])
         self.found = {}
+        if not wanted:
+            return
+        # One query for all: the key of each referenced row, labelled with its table.
+        selects = [
+            target.objects.filter(pk__in=ids)
+            .order_by()
+            .values_list("pk", Cast(identifier(target), CharField()), Value(label))
+            for label, (target, ids) in enumerate(wanted.items())
+        ]
+        targets = list(wanted)
+        for pk, key, label in selects[0].union(*selects[1:], all=True):
+            self.found[targets[label], pk] = key
         for target, ids in wanted.items():
-            name = identifier(target)
-            for pk, key in target.objects.filter(pk__in=ids).values_list("pk", name):
-                self.found[target, pk] = key
-            missing = [pk for pk in ids if (target, pk) not in self.found]
-            if missing:
-                column = target._meta.get_field(name).column
-                gone = m.Change.objects.filter(table=target._meta.db_table).filter(
-                    Q(old__id__in=missing) | Q(new__id__in=missing)
-                )
-                for change in gone:
-                    values = change.old or change.new
-                    self.found[target, values["id"]] = values.get(column)
+            if missing := [pk for pk in ids if (target, pk) not in self.found]:
+                self._deleted(target, missing)
+
+    def _deleted(self, target, missing) -> None:
+        """Keys of referenced records since deleted: from their last row in the history."""
+        column = target._meta.get_field(identifier(target)).column
+        gone = m.Change.objects.filter(table=target._meta.db_table).filter(
+            Q(old__id__in=missing) | Q(new__id__in=missing)
+        )
+        for change in gone:
+            values = change.old or change.new
+            self.found[target, values["id"]] = values.get(column)
 
     def get(self, model, pk):
         return None if pk is None else self.found.get((model, pk))
@@ -210,10 +224,10 @@ def _part_diff(part: registry.Part, old_items, new_items):
 
 
 def group_key(change) -> tuple:
-    """What makes rows one change: one transaction, one writer, one record."""
+    """What makes rows one change: one write of one transaction, by one writer, on one record."""
     if isinstance(change, dict):
-        return change["txid"], change["actor"], change["collection"], change["record_id"]
-    return change.txid, change.actor, change.collection, change.record_id
+        change = SimpleNamespace(**change)
+    return change.txid, change.write, change.actor, change.collection, change.record_id
 
 
 def entries(groups: list[dict]) -> list[dict]:

@@ -1,4 +1,5 @@
-"""Editors' public names, shown in the history and the feed instead of their login names."""
+"""Editors' public names, shown in the history and the feed instead of their login names; and
+the write each history row belongs to, so that one write is one entry of the feed."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -12,6 +13,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="change",
+            name="write",
+            field=models.BigIntegerField(help_text="The write within its transaction (one request, one command run): the rows of one write are one change in the feed. Null for raw SQL on PostgreSQL.", null=True),
+        ),
         migrations.CreateModel(
             name="EditorName",
             fields=[

@@ -35,6 +35,12 @@ class Change(models.Model):
         "whole deletion, and the feed never skips a late commit.",
     )
 
+    write = models.BigIntegerField(
+        null=True,
+        help_text="The write within its transaction (one request, one command run): the rows of "
+        "one write are one change in the feed. Null for raw SQL on PostgreSQL.",
+    )
+
     class Meta:
         ordering = ["id"]
         indexes = [

@@ -102,7 +102,11 @@ class ChangesAtomView(OpenView):
 
     renderer_classes = [AtomRenderer]
 
-    @extend_schema(parameters=FILTERS, responses={(200, "application/atom+xml"): OpenApiTypes.STR})
+    @extend_schema(
+        operation_id="v1_changes_atom",
+        parameters=FILTERS,
+        responses={(200, "application/atom+xml"): OpenApiTypes.STR},
+    )
     def get(self, request, format=None):
         rows, since, size = selected(request)
         groups = since_filter(rows, since).order_by("-txid", "-change")[:size]
