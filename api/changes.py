@@ -233,7 +233,7 @@ def group_key(change) -> tuple:
 def entries(groups: list[dict]) -> list[dict]:
     """The public entries of groups of rows (see api/changefeed.py), in their order; a group
     that changed nothing the API serves gives none. A fixed number of queries: the rows of the
-    records concerned, one per kind of record they reference, and the editors' names."""
+    records concerned, the codes and slugs they reference, and the editors' names."""
     if not groups:
         return []
     records = defaultdict(set)
