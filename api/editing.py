@@ -122,10 +122,10 @@ class Editable:
         """Every change of the record, oldest first, its deletion included: one entry per change
         a person made, in the same form as the feed of changes."""
         rows = history.changes_of(self.get_queryset().model, self.record_id())
-        groups = list(changefeed.grouped(rows))
-        if not groups:
+        entries = changes.entries(list(changefeed.grouped(rows)))
+        if not entries:
             raise exceptions.NotFound("This record has no history: it never existed.")
-        page = self.paginate_queryset(changes.entries(groups))
+        page = self.paginate_queryset(entries)
         for entry in page:
             entry["url"] = request.build_absolute_uri(entry["url"])
         return self.get_paginated_response(ChangeSerializer(page, many=True).data)

@@ -139,8 +139,16 @@ def test_after_a_restore_no_change_number_or_id_is_issued_twice(server):
     lost = int(manage(env, "shell", "-c", CREATE_STATEMENT).splitlines()[-1])
     highest = query(env, "SELECT max(id) FROM api_change")
     assert "Restored" in manage(env, "restore_backup", str(backup))
-    assert query(env, "SELECT max(id) FROM api_change") < highest  # the backup's history
+    # The backup's history, and a mark of the lost record's id numbered past any before.
+    assert query(env, "SELECT max(id) FROM api_change WHERE action <> 'lost'") < highest
+    assert query(env, "SELECT min(id) FROM api_change WHERE action = 'lost'") > highest
 
+    # The lost statement's id is kept from any other record, though its history went.
+    kept = f"SELECT action FROM api_change WHERE collection = 'statements' AND record_id = '{lost}'"
+    assert query(env, kept) == "lost"
+    feed = f"{server[0]}/api/v1/changes/?collection=statements&record={lost}"
+    with urllib.request.urlopen(feed, timeout=30) as response:
+        assert json.loads(response.read())["results"] == []  # a mark, not a change
     again = int(manage(env, "shell", "-c", CREATE_STATEMENT).splitlines()[-1])
     assert again > lost
     made = "SELECT min(id) FROM api_change WHERE collection = 'statements' AND record_id = "

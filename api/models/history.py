@@ -21,6 +21,8 @@ class Change(models.Model):
         help_text="What changed: record (the record's own fields), or a part such as positions, "
         "sources or positions.sources.",
     )
+    # Also `lost`: an identifier whose record a restore of a backup lost (made after the
+    # backup), kept so that it is never given to another record (api/backups.py).
     action = models.CharField(max_length=6, help_text="insert, update or delete.")
     old = models.JSONField(null=True, help_text="The row before the change; null for an insert.")
     new = models.JSONField(null=True, help_text="The row after the change; null for a delete.")
