@@ -226,6 +226,15 @@ class StatisticReportAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at", "updated_at")
 
 
+@admin.register(m.EditorName)
+class EditorNameAdmin(admin.ModelAdmin):
+    """Editors' public names: what the history and the feed show for their changes."""
+
+    list_display = ("name", "user")
+    search_fields = ("name", "user__username")
+    autocomplete_fields = ("user",)
+
+
 @admin.register(m.Change)
 class ChangeAdmin(admin.ModelAdmin):
     """The history, for reading: it is written by the database and never edited."""

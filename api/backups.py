@@ -10,10 +10,12 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections, transaction
 from django.db.backends.postgresql.client import DatabaseClient
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from . import models as m
 
 DEFAULT_FOLDER = Path(settings.BASE_DIR) / "var" / "backups"
 # The first bytes of each kind of file: pg_dump's custom format, and every SQLite database.
@@ -65,11 +67,67 @@ def restore(file: Path, using: str = "default") -> None:
         raise BackupError(f"{file} is a PostgreSQL backup, but this database is SQLite.")
     if kind == "sqlite" and postgresql:
         raise BackupError(f"{file} is a SQLite backup, but this database is PostgreSQL.")
+    issued, named = last_issued(using), identifiers(using)
     connections[using].close()  # our own connection holds nothing while the database is replaced
     if postgresql:
         _pg_restore(file, database)
     else:
         _sqlite_restore(file, database)
+    carry_on(issued, using)
+    reserve(named, using)
+
+
+def last_issued(using: str = "default") -> dict[str, int]:
+    """The last number each sequence issued (change numbers, ids): PostgreSQL's sequences,
+    SQLite's AUTOINCREMENT counters. Empty if the database cannot say (a fresh one)."""
+    connection = connections[using]
+    try:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), "
+                    "COALESCE(last_value, 0) FROM pg_sequences WHERE schemaname = current_schema()"
+                )
+            else:
+                cursor.execute("SELECT name, seq FROM sqlite_sequence")
+            return dict(cursor.fetchall())
+    except DatabaseError:
+        return {}
+
+
+def identifiers(using: str = "default") -> set[tuple[str, str]]:
+    """(collection, identifier) of every record the history knows, deleted ones included."""
+    try:
+        return set(m.Change.objects.using(using).values_list("collection", "record_id").distinct())
+    except DatabaseError:
+        return set()
+
+
+def reserve(named: set[tuple[str, str]], using: str = "default") -> None:
+    """Keep the identifiers of records the restore lost (made after the backup) from ever being
+    given to another record: a row in the history says each was used (it shows in no feed)."""
+    lost = named - identifiers(using)
+    now = timezone.now()
+    m.Change.objects.using(using).bulk_create(
+        m.Change(collection=collection, record_id=record_id, table="", part="record",
+                 action="lost", actor="command:restore_backup", at=now, txid=0)
+        for collection, record_id in sorted(lost)
+    )  # fmt: skip
+
+
+def carry_on(issued: dict[str, int], using: str = "default") -> None:
+    """Move each sequence of the restored database past the last number it had issued before
+    the restore, so that no change number or id is ever issued twice."""
+    connection = connections[using]
+    now = last_issued(using)
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        for name, last in issued.items():
+            if name not in now or now[name] >= last:
+                continue  # a table the backup has not, or a number already past
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT setval(%s, %s, true)", [name, last])
+            else:
+                cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [last, name])
 
 
 def unapplied_migrations(using: str = "default") -> list[str]:

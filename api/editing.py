@@ -3,6 +3,7 @@ history kept for everything (see api/history.py)."""
 
 import contextlib
 
+from django.core.paginator import Paginator
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from drf_spectacular.utils import extend_schema
@@ -10,7 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from . import history, registry
+from . import changefeed, changes, history, registry
 from . import models as m
 from .conditional import check_if_match, content_etag
 from .pagination import Pagination
@@ -18,6 +19,13 @@ from .problems import Conflict
 from .renderers import JSONRenderer
 from .serializers.history import ChangeSerializer
 from .undelete import restore_last_deletion
+
+
+class EntryPagination(Pagination):
+    """A record's history in pages: its entries are made in Python, so paged as a list."""
+
+    def django_paginator_class(self, entries, page_size) -> Paginator:
+        return Paginator(entries, page_size)
 
 
 class Editable:
@@ -98,8 +106,8 @@ class Editable:
         """A deleted record's identifier is never given to another record."""
         collection = self.collection()
         key = collection.key
-        changes = m.Change.objects.filter(collection=collection.prefix)
-        if key in data and changes.filter(record_id=str(data[key])).exists():
+        used = m.Change.objects.filter(collection=collection.prefix)
+        if key in data and used.filter(record_id=str(data[key])).exists():
             raise Conflict(
                 f"The {key} {data[key]} belonged to a deleted record: restore it from its history."
             )
@@ -110,16 +118,20 @@ class Editable:
     @extend_schema(responses=ChangeSerializer(many=True))
     @action(
         detail=True,
-        pagination_class=Pagination,
+        pagination_class=EntryPagination,
         filter_backends=[],
         renderer_classes=[JSONRenderer],
     )
     def history(self, request, *args, **kwargs):
-        """Every version of the record, oldest first, its deletion included."""
-        changes = history.changes_of(self.get_queryset().model, self.record_id())
-        page = self.paginate_queryset(changes.order_by("id"))
-        if not page:
+        """Every change of the record, oldest first, its deletion included: one entry per change
+        a person made, in the same form as the feed of changes."""
+        rows = history.changes_of(self.get_queryset().model, self.record_id())
+        entries = changes.entries(list(changefeed.grouped(rows)))
+        if not entries:
             raise exceptions.NotFound("This record has no history: it never existed.")
+        page = self.paginate_queryset(entries)
+        for entry in page:
+            entry["url"] = request.build_absolute_uri(entry["url"])
         return self.get_paginated_response(ChangeSerializer(page, many=True).data)
 
     @extend_schema(request=None)

@@ -160,13 +160,14 @@ BEGIN
   IF TG_OP = 'DELETE' THEN ROW_ := OLD; ELSE ROW_ := NEW; END IF;
   {BUMP_POSTGRESQL};
   INSERT INTO api_change (collection, record_id, "table", part, action, old, new, actor, at,
-                          txid)
+                          txid, "write")
   VALUES ({values["collection"]}, COALESCE({values["record"]}, '?'), TG_TABLE_NAME, '{table.part}',
           lower(TG_OP),
           CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE to_jsonb(OLD) END,
           CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE to_jsonb(NEW) END,
           COALESCE(NULLIF(current_setting('kpdata.actor', true), ''), 'database'),
-          clock_timestamp(), txid_current());
+          clock_timestamp(), txid_current(),
+          CAST(NULLIF(current_setting('kpdata.write', true), '') AS bigint));
   RETURN NULL;
 END $$ LANGUAGE plpgsql"""
     return [
@@ -203,9 +204,9 @@ def _sqlite(table: Tracked) -> list[str]:
             f"DROP TRIGGER IF EXISTS {name}",
             f"CREATE TRIGGER {name} AFTER {action.upper()} ON {table.table}{when} BEGIN "
             f'INSERT INTO api_change (collection, record_id, "table", part, action, old, new, '
-            f"actor, at, txid) VALUES ({collection}, COALESCE({record}, '?'), '{table.table}', "
-            f"'{table.part}', '{action}', "
-            f"{old}, {new}, {actor}, {now}, COALESCE({txn}, 0)); {BUMP_SQLITE}; END",
+            f"actor, at, txid, \"write\") VALUES ({collection}, COALESCE({record}, '?'), "
+            f"'{table.table}', '{table.part}', '{action}', "
+            f"{old}, {new}, {actor}, {now}, COALESCE({txn}, 0), {txn}); {BUMP_SQLITE}; END",
         ]
     return statements
 
@@ -220,6 +221,11 @@ def actor(name: str, using: str = "default"):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT set_config('kpdata.actor', %s, true)", [name])
+            # Numbers the write, so that writes sharing a transaction (a test's) stay apart.
+            cursor.execute(
+                "SELECT set_config('kpdata.write', "
+                "CAST(nextval(pg_get_serial_sequence('api_change', 'id')) AS text), true)"
+            )
             # The version's lock first, before any row's: writers that would bump it later,
             # holding rows another writer needs, could otherwise deadlock with that writer.
             cursor.execute("SELECT 1 FROM api_version WHERE id = 1 FOR UPDATE")

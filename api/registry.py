@@ -23,6 +23,9 @@ class Part:
     model: type[models.Model]
     name: str  # the part's name in the history: `status_history`, `positions`
     parent: str  # the field that points to the record
+    # The fields that identify a row within its record (a stand's actor): the history shows a
+    # row whose other values moved as changed, not as one removed and one added.
+    identity: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ COLLECTIONS = (
                "Every plenary and intersessional meeting since 2002"),
     Collection(m.Proposal, "proposals", "proposal", "slug",
                "Decisions and proposals, with who backed and who blocked them",
-               (Part(m.Position, "positions", "proposal"),)),
+               (Part(m.Position, "positions", "proposal", ("participant", "organisation")),)),
     # A stand is a collection of its own and a part of its proposal, in whose history it is kept.
     Collection(m.Position, "positions", "position", "id",
                "Every stand on a proposal, by participants and observers"),

@@ -50,7 +50,11 @@ def restore_last_deletion(model, collection: str, record_id: str):
     ]  # fmt: skip
     for change in sorted([*own, *links], key=lambda change: -change.id):
         row_model = models[change.table]
-        row_model.objects.bulk_create([_row(row_model, change.old)])
+        (row,) = row_model.objects.bulk_create([_row(row_model, change.old)])
+        if hasattr(row, "created_at"):
+            # An insert stamps it now (auto_now_add): the record keeps the moment it was made.
+            was = _row(row_model, change.old).created_at
+            row_model.objects.filter(pk=row.pk).update(created_at=was)
     return model.objects.get(**{key: record_id})
 
 

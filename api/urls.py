@@ -20,6 +20,7 @@ urlpatterns = [
         name="export",
     ),
     path("changes/", views.ChangesView.as_view(), name="changes"),
+    path("changes.atom", views.ChangesAtomView.as_view(), name="changes-atom"),
     path("agreement/", views.AgreementView.as_view(), name="agreement"),
     # Charts as SVG and their data as CSV (api/views/charts.py): `production/chart.svg`, ...
     *[

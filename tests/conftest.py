@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
@@ -14,7 +15,8 @@ from api import models as m
 from api.reference import load
 from tests import factories as f
 from tests import live
-from tests.helpers import Editor, create_editor
+from tests.feeds import PREFIX, last_change
+from tests.helpers import ALICE, Editor, create_editor
 
 
 @pytest.fixture(scope="session")
@@ -41,8 +43,9 @@ def fresh_caches():
 
 @pytest.fixture
 def editor_token() -> str:
-    """alice, made an editor by the command editors are told to run; its token, as printed."""
-    return create_editor("alice")
+    """alice, made an editor by the command editors are told to run, her public name `Alice
+    Editor`; its token, as printed."""
+    return create_editor("alice", ALICE)
 
 
 @pytest.fixture
@@ -114,3 +117,20 @@ def awkward():
         m.Statement.objects.filter(pk=statement.pk).update(
             created_at=moments[number % 3], updated_at=moments[(number + 1) % 3]
         )
+
+
+@pytest.fixture
+def committed(django_db_setup, django_db_blocker):
+    """Requests that commit, as on a server; the sources, users and changes they made are
+    removed after the test. Yields the number of the last change before it."""
+    with django_db_blocker.unblock():
+        start = last_change()
+        users = set(get_user_model().objects.values_list("pk", flat=True))
+        groups = set(Group.objects.values_list("pk", flat=True))
+        try:
+            yield start
+        finally:
+            m.Source.objects.filter(slug__startswith=PREFIX).delete()
+            m.Change.objects.filter(id__gt=start).delete()
+            get_user_model().objects.exclude(pk__in=users).delete()
+            Group.objects.exclude(pk__in=groups).delete()

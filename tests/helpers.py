@@ -32,6 +32,7 @@ KASANE = "2022-intersessional-kasane"
 RUSSIA_AGENDA = "2022-kasane-russia-agenda-item"
 # A reference proposal with positions, tabled_by and topics that no statement refers to.
 ADMISSIONS = "2012-washington-admissions"
+ALICE = "Alice Editor"  # the public name of the editor alice (conftest.py)
 
 
 def problem(response, status: int, *names: str) -> dict:
@@ -76,10 +77,12 @@ def path_of(served: dict) -> str:
     return urlparse(address(served)).path
 
 
-def create_editor(name: str = "alice") -> str:
-    """Make `name` an editor with the command editors are told to run; the token it prints."""
+def create_editor(name: str = "alice", public: str = "") -> str:
+    """Make `name` an editor with the command editors are told to run (shown in the history as
+    `public`, if given); the token it prints."""
     out = StringIO()
-    call_command("create_editor", name, stdout=out, stderr=StringIO())
+    named = ["--name", public] if public else []
+    call_command("create_editor", name, *named, stdout=out, stderr=StringIO())
     return out.getvalue().strip().splitlines()[-1]
 
 

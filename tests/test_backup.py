@@ -122,6 +122,40 @@ def test_a_restore_gives_back_the_export_zip_byte_for_byte_with_history_and_trig
     assert query(env, "SELECT count(*) FROM api_change") == changes + 1
 
 
+# A record created after the backup: a statement (its id is public) copied from another.
+CREATE_STATEMENT = """
+from api import models as m
+statement = m.Statement.objects.order_by("pk").first()
+statement.pk = None
+statement.save()
+print(statement.pk)
+"""
+
+
+def test_after_a_restore_no_change_number_or_id_is_issued_twice(server):
+    _, env, folder = server
+    (folder / "numbers").mkdir()
+    backup = Path(manage(env, "backup", "--output", str(folder / "numbers")).splitlines()[-1])
+    lost = int(manage(env, "shell", "-c", CREATE_STATEMENT).splitlines()[-1])
+    highest = query(env, "SELECT max(id) FROM api_change")
+    assert "Restored" in manage(env, "restore_backup", str(backup))
+    # The backup's history, and a mark of the lost record's id numbered past any before.
+    assert query(env, "SELECT max(id) FROM api_change WHERE action <> 'lost'") < highest
+    assert query(env, "SELECT min(id) FROM api_change WHERE action = 'lost'") > highest
+
+    # The lost statement's id is kept from any other record, though its history went.
+    kept = f"SELECT action FROM api_change WHERE collection = 'statements' AND record_id = '{lost}'"
+    assert query(env, kept) == "lost"
+    feed = f"{server[0]}/api/v1/changes/?collection=statements&record={lost}"
+    with urllib.request.urlopen(feed, timeout=30) as response:
+        assert json.loads(response.read())["results"] == []  # a mark, not a change
+    again = int(manage(env, "shell", "-c", CREATE_STATEMENT).splitlines()[-1])
+    assert again > lost
+    made = "SELECT min(id) FROM api_change WHERE collection = 'statements' AND record_id = "
+    made += f"'{again}'"
+    assert query(env, made) > highest
+
+
 def test_a_broken_or_foreign_file_is_refused_in_one_line_and_changes_nothing(server):
     _, env, folder = server
     before, changes = export(server), query(env, "SELECT count(*) FROM api_change")

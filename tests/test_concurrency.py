@@ -16,7 +16,10 @@ KASANE = "/api/v1/meetings/2022-intersessional-kasane/"
 def server(tmp_path_factory, live_database):
     folder = tmp_path_factory.mktemp("concurrency")
     with live_server(live_database, folder, workers=4) as (base, env):
-        tokens = [manage(env, "create_editor", name).splitlines()[-1] for name in ("ana", "ben")]
+        tokens = [
+            manage(env, "create_editor", name, "--name", name.title()).splitlines()[-1]
+            for name in ("ana", "ben")
+        ]
         yield base, tokens
 
 
@@ -62,9 +65,9 @@ def test_two_editors_patching_with_the_same_etag_at_once_land_exactly_one_change
     _, _, page = request("GET", base + KASANE + "history/?page_size=1000")
     updates = [
         change for change in json.loads(page)["results"]
-        if change["action"] == "update" and change["by"].startswith("api:")
-        and change["new"]["outcome"].endswith(f"({attempt})")
+        if change["action"] == "update" and change["via"] == "api"
+        and change["fields"]["outcome"]["new"].endswith(f"({attempt})")
     ]  # fmt: skip
-    assert len(updates) == 1 and updates[0]["by"] == f"api:{winner}"
+    assert len(updates) == 1 and updates[0]["by"] == winner.title()
     _, _, now = request("GET", base + KASANE)
     assert json.loads(now)["outcome"] == f"Outcome as {winner} wrote it ({attempt})"

@@ -12,7 +12,7 @@ from knox.models import AuthToken
 
 from api import history
 from api import models as m
-from tests.helpers import ADMISSIONS, API, JCK, KASANE, etag, problem, versions
+from tests.helpers import ADMISSIONS, ALICE, API, JCK, KASANE, etag, problem, versions
 from tests.writes import NEW, new_record
 
 pytestmark = pytest.mark.django_db
@@ -64,12 +64,14 @@ def reference_figure_with_reports(client, alice) -> str:
 def test_a_deleted_record_comes_back_whole_when_an_editor_restores_it(client, alice, make):
     path = make(client, alice)
     before = served(client, path)
+    created = client.get(path).json()["created_at"]
     assert alice.delete(path).status_code == 204
     problem(client.get(path), 404)
 
     response = restore(client, path, **alice.auth)
     assert response.status_code == 201, response.content
     assert {k: v for k, v in response.json().items() if k not in TIMESTAMPS} == before
+    assert response.json()["created_at"] == created  # a restored record keeps its birth
     assert response["Location"].endswith(path)
     assert served(client, path) == before
     assert response["ETag"] == etag(client, path)
@@ -112,10 +114,16 @@ def test_a_restore_is_kept_in_the_records_history_after_its_delete(client, alice
     found = versions(client, path)
     assert found[: len(deleted)] == deleted
     restored = found[len(deleted) :]
-    assert {(entry["action"], entry["by"]) for entry in restored} == {("insert", "api:alice")}
-    # Every row the delete removed is back, as it was.
-    removed = sorted((e["part"], e["old"]["id"]) for e in deleted if e["action"] == "delete")
-    assert sorted((e["part"], e["new"]["id"]) for e in restored) == removed
+    (entry,) = restored  # one change: the restore
+    assert (entry["action"], entry["by"], entry["via"]) == ("create", ALICE, "api")
+    # Everything the delete removed is back, as it was.
+    gone = deleted[-1]
+    assert {name: v["new"] for name, v in entry["fields"].items()} == {
+        name: v["old"] for name, v in gone["fields"].items()
+    }
+    assert {name: part["added"] for name, part in entry["parts"].items()} == {
+        name: part["removed"] for name, part in gone["parts"].items()
+    }
 
 
 def test_a_restored_record_can_be_deleted_and_restored_again(client, alice):
@@ -133,7 +141,9 @@ def test_a_restored_record_is_changed_like_any_other(client, alice):
     assert restore(client, path, **alice.auth).status_code == 201
     response = alice.patch(path, {"name": "Jane Restored"})
     assert response.status_code == 200, response.content
-    assert versions(client, path)[-1]["old"]["name"] == "Jane Tester"
+    assert versions(client, path)[-1]["fields"]["name"] == {
+        "old": "Jane Tester", "new": "Jane Restored",
+    }  # fmt: skip
 
 
 def test_restoring_a_record_that_exists_is_a_409(client, alice):
@@ -240,7 +250,7 @@ def test_loading_the_reference_again_keeps_what_an_editor_changed_and_deleted(cl
     assert "0 created, 0 updated" in output
     assert kept(output) == 2 + positions  # the meeting, the proposal and its positions
     assert versions(client, proposal)[-1]["action"] == "delete"
-    assert versions(client, meeting)[-1]["by"] == "api:alice"
+    assert versions(client, meeting)[-1]["by"] == ALICE
 
 
 def test_a_proposal_the_loader_kept_deleted_can_still_be_restored(client, alice):
@@ -282,7 +292,7 @@ def test_loading_again_keeps_a_reference_record_as_an_editor_changed_it(
     output = load_reference()
     assert served(client, path)[field] == value
     assert kept(output) >= 1
-    assert versions(client, path)[-1]["by"] == "api:alice"
+    assert versions(client, path)[-1]["by"] == ALICE
 
 
 def test_loading_again_does_not_bring_back_a_statement_an_editor_deleted(client, alice):
@@ -324,9 +334,9 @@ def test_changes_made_outside_the_api_are_repaired_by_the_loader_but_stay_in_the
     load_reference()
     assert served(client, path)["title"] == title
     found = versions(client, path)
-    assert [(e["by"], e["new"]["title"]) for e in found[-2:]] == [
-        ("database", "Retitled by a script"),
-        ("command:load_reference", title),
+    assert [(e["by"], e["via"], e["fields"]["title"]["new"]) for e in found[-2:]] == [
+        (None, "database", "Retitled by a script"),
+        ("load_reference", "command", title),
     ]
 
 

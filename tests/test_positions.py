@@ -348,7 +348,10 @@ def test_editing_one_stand_keeps_every_identifier_and_adds_one_change(editor):
     )  # fmt: skip
     history = editor.get(f"{LIST}{ru.pk}/history/").json()["results"]
     assert history[-1]["change"] == change.id
-    assert history[0]["action"] == "insert"
+    assert history[0]["action"] == "create"
+    (changed,) = history[-1]["parts"]["positions"]["changed"]
+    assert (changed["old"]["participant"], changed["old"]["position"]) == ("RU", "oppose")
+    assert history[-1]["summary"] == f"RU on {KASANE}: oppose → abstain"
 
 
 def test_a_stand_is_written_on_its_own_with_exactly_one_actor(editor):

@@ -14,7 +14,7 @@ from .actors import (
     StatusPeriod,
 )
 from .base import Confidence, DatePrecision, Topic
-from .history import Actor, Change, Version
+from .history import Actor, Change, EditorName, Version
 from .meetings import (
     Chairmanship,
     DecisionRule,
@@ -38,6 +38,7 @@ __all__ = [
     "Confidence",
     "DatePrecision",
     "DecisionRule",
+    "EditorName",
     "Meeting",
     "MeetingKind",
     "Organisation",

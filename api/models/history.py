@@ -1,5 +1,6 @@
 """Every change to the record, written by database triggers: who, when, what, and the old values."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -20,6 +21,8 @@ class Change(models.Model):
         help_text="What changed: record (the record's own fields), or a part such as positions, "
         "sources or positions.sources.",
     )
+    # Also `lost`: an identifier whose record a restore of a backup lost (made after the
+    # backup), kept so that it is never given to another record (api/backups.py).
     action = models.CharField(max_length=6, help_text="insert, update or delete.")
     old = models.JSONField(null=True, help_text="The row before the change; null for an insert.")
     new = models.JSONField(null=True, help_text="The row after the change; null for a delete.")
@@ -32,6 +35,12 @@ class Change(models.Model):
         null=True,
         help_text="The writing transaction (PostgreSQL's id, SQLite's count): a restore replays a "
         "whole deletion, and the feed never skips a late commit.",
+    )
+
+    write = models.BigIntegerField(
+        null=True,
+        help_text="The write within its transaction (one request, one command run): the rows of "
+        "one write are one change in the feed. Null for raw SQL on PostgreSQL.",
     )
 
     class Meta:
@@ -73,3 +82,19 @@ class Version(models.Model):
 
     def __str__(self) -> str:
         return f"version {self.number}"
+
+
+class EditorName(models.Model):
+    """The name an editor is shown by in the history and the feed: chosen when the account is
+    made (`create_editor --name`), edited in the admin; never the login name or e-mail."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editor_name"
+    )
+    name = models.CharField(max_length=150, help_text="The editor's public name, e.g. Jane Editor.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

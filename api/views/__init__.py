@@ -2,6 +2,7 @@
 name), and the pages beside them."""
 
 from .base import Collection, OpenView
+from .changes import ChangesAtomView, ChangesView
 from .charts import SVGRenderer
 from .collections import (
     BlocViewSet,
@@ -15,7 +16,7 @@ from .collections import (
     SourceViewSet,
     StatementViewSet,
 )
-from .site import ChangesView, ExportView, RootView
+from .site import ExportView, RootView
 from .stands import AgreementView
 from .statistics import ProductionViewSet, TradeViewSet
 
@@ -23,6 +24,7 @@ __all__ = [
     "AgreementView",
     "BlocViewSet",
     "ChairmanshipViewSet",
+    "ChangesAtomView",
     "ChangesView",
     "Collection",
     "ExportView",

@@ -1,25 +1,16 @@
-"""The pages beside the collections: the API root, the whole-dataset export and the feed of
-changes."""
+"""The pages beside the collections: the API root and the whole-dataset export (the feed of
+changes is api/views/changes.py)."""
 
 import datetime
 
-from django import forms
-from django.db import connection
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.http import FileResponse
-from django.utils.http import urlencode
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from .. import dataset, export, registry
-from .. import models as m
-from .. import serializers as s
 from ..conditional import not_modified
-from ..filtersets.base import MomentField
-from ..parameters import whole_number
 from .base import OpenView
 
 LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
@@ -98,82 +89,3 @@ class ExportView(OpenView):
         )
         response["ETag"] = etag
         return response
-
-
-class ChangesView(OpenView):
-    """The feed of every change across collections, oldest first, deletions as tombstones.
-
-    Follow `next` to the end; poll it later for what came after. On PostgreSQL the feed holds
-    back changes of transactions still running, so a late commit is never skipped.
-    """
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "since",
-                str,
-                description="The last change you have (its `change` number), or a moment "
-                "(ISO 8601): only later changes come. Default: from the start.",
-            ),
-            OpenApiParameter("page_size", int, description="Changes per page: 100, at most 1000."),
-        ],
-        responses=inline_serializer(
-            "ChangeFeed",
-            {
-                "next": serializers.URLField(
-                    allow_null=True, help_text="The following page, or null at the end."
-                ),
-                "poll": serializers.URLField(help_text="Where to look later for newer changes."),
-                "results": s.ChangeSerializer(many=True),
-            },
-        ),
-    )
-    def get(self, request, format=None):
-        unknown = set(request.query_params) - {"since", "page_size"}
-        if unknown:
-            allowed = ["Unknown parameter. Allowed: page_size, since."]
-            raise exceptions.ValidationError(dict.fromkeys(sorted(unknown), allowed))
-        size = min(whole_number(request, "page_size") or 100, 1000)
-        since = request.query_params.get("since", "")
-        page = list(changes_since(since)[: size + 1])
-        more, page = len(page) > size, page[:size]
-        cursor = str(page[-1].id) if page else since
-        url = request.build_absolute_uri(reverse("v1:changes"))
-        query = {"since": cursor, "page_size": size} if cursor else {"page_size": size}
-        poll = f"{url}?{urlencode(query)}"
-        return Response(
-            {
-                "next": poll if more else None,
-                "poll": poll,
-                "results": s.ChangeSerializer(page, many=True).data,
-            }
-        )
-
-
-def changes_since(since: str):
-    """Changes after a change number or a moment, committed ones only, in transaction order.
-
-    Ordered by (transaction, number), a reader's place is never passed by a transaction that
-    commits later: on PostgreSQL only transactions older than any still running are served.
-    """
-    changes = m.Change.objects.order_by("txid", "id")
-    if since.isascii() and since.isdigit():
-        last = m.Change.objects.filter(id=int(since)).values_list("txid", flat=True).first()
-        if last is None:
-            changes = changes.filter(id__gt=int(since))
-        else:
-            changes = changes.filter(Q(txid__gt=last) | Q(txid=last, id__gt=int(since)))
-    elif since:
-        try:
-            moment = MomentField().clean(since)
-        except forms.ValidationError:
-            moment = None
-        if moment is None or "\x00" in since:
-            message = ["Give a change number or an ISO 8601 moment."]
-            raise exceptions.ValidationError({"since": message}) from None
-        changes = changes.filter(at__gte=moment)
-    if connection.vendor == "postgresql":
-        # Only transactions that ended: a running one could still commit an earlier number.
-        xmin = RawSQL("txid_snapshot_xmin(txid_current_snapshot())", [])
-        changes = changes.filter(txid__lt=xmin)
-    return changes
