@@ -11,7 +11,7 @@ FILLS = {"participant": svg.COLOURS[0], "other": "#7f8a96"}
 
 def bar_chart(chart, foot: list) -> bytes:
     """`chart.bars`: [{label, kind, value, share}], shares of the world total (0 to 1)."""
-    top = 66 + 26 * (len(svg.wrap(chart.title, 48)) - 1) + 14
+    top = svg.below_heading(chart.title) + 14
     body = [svg.text(16, top, "Share of the published world total", 14, svg.MUTED)]
     if not chart.bars:
         body.append(svg.text(svg.WIDTH / 2, top + 60, "No figures match", 16, anchor="middle"))

@@ -10,8 +10,9 @@ HEIGHT = 400
 def line_chart(chart, foot: list) -> bytes:
     """`chart.series`: {label: [(year, value)]}, values in the chart's unit before scaling."""
     series = {label: points for label, points in chart.series.items() if points}
-    legend, legend_height = _legend(list(series), top=66)
-    top, bottom = 66 + legend_height + 10, HEIGHT - 48
+    head = svg.below_heading(chart.title)
+    legend, legend_height = _legend(list(series), top=head)
+    top, bottom = head + legend_height + 10, HEIGHT - 48
     left, right = svg.LEFT, svg.WIDTH - svg.RIGHT
     body = [*legend]
     values = [float(value) / chart.scale for points in series.values() for _, value in points]

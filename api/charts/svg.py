@@ -40,6 +40,15 @@ def wrap(words: str, width: int) -> list[str]:
     return [*lines, line] if line else lines
 
 
+# The heading's characters a line: 40 in 22px type fit the width, with its margins.
+TITLE_CHARS = 40
+
+
+def below_heading(title: str) -> int:
+    """Where a chart's body may start: below its heading, however many lines it takes."""
+    return 66 + 26 * (len(wrap(title, TITLE_CHARS)) - 1)
+
+
 def document(title: str, description: str, body: list[str], height: int, foot: list) -> bytes:
     """A whole SVG: its accessible name and description, a heading, the body, the foot lines
     (notes, the link to the data as a table, the source) at the bottom; a foot item given as
@@ -58,7 +67,7 @@ def document(title: str, description: str, body: list[str], height: int, foot: l
         f'<rect width="{WIDTH}" height="{total}" fill="#ffffff"/>',
         *[
             text(16, 28 + 26 * number, line, size=22, font_weight="600")
-            for number, line in enumerate(wrap(title, 48))
+            for number, line in enumerate(wrap(title, TITLE_CHARS))
         ],
         *body,
         *[
