@@ -43,6 +43,13 @@ SECURE_SSL_REDIRECT = _bool("DJANGO_SECURE_SSL_REDIRECT", False)
 # Requests per client: "off" lifts a limit (for benchmarks and load tests).
 THROTTLE_ANON_RATE = os.environ.get("THROTTLE_ANON_RATE", "") or "600/min"
 THROTTLE_EDITOR_RATE = os.environ.get("THROTTLE_EDITOR_RATE", "") or "6000/min"
+# How many proxies in front append the address they saw to X-Forwarded-For (behind one nginx:
+# 1). The client is the address the outermost of them saw; with 0 the header is never read.
+TRUSTED_PROXIES = _int("KPDATA_TRUSTED_PROXIES", 0)
+# Where the throttles count when REDIS_URL is not set: one file every worker of the machine shares.
+THROTTLE_FILE = Path(
+    os.environ.get("KPDATA_THROTTLE_FILE", "") or BASE_DIR / "var" / "throttles.sqlite3"
+)
 # Scale-out (docs/deployment.md): read replicas of the PostgreSQL primary, comma-separated; how
 # long a client that wrote keeps reading from the primary; a cache (and throttle store) shared by
 # every app server; server-side prepared statements (off for PgBouncer in transaction mode).
@@ -132,6 +139,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that every answer carries the client's RateLimit-* headers.
+    "api.throttles.RateLimitHeaders",
     "django.middleware.security.SecurityMiddleware",
     "api.middleware.DatabaseUnavailableMiddleware",
     "api.replicas.ReplicaMiddleware",
