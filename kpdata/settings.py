@@ -107,16 +107,28 @@ DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
 DATABASE_ROUTERS = ["api.replicas.ReplicaRouter"]
 
 # "responses" keeps details' JSON answers per dataset version (api/conditional.py): up to 256 KiB
-# each, 200 at most, so a worker's own cache stays small (records are a few KiB).
+# each, 200 at most, so a worker's own cache stays small (records are a few KiB). Every entry of
+# either cache expires (api/caches.py): "responses" after an hour, the default's after 5 minutes
+# unless it says otherwise. With Redis, also give it a memory limit (docs/deployment.md).
+KEPT_ANSWER_SECONDS = 3600
 if REDIS_URL:
-    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    CACHES = {"default": _redis, "responses": {**_redis, "KEY_PREFIX": "responses"}}
+    _redis = {
+        "BACKEND": "api.caches.ExpiringRedisCache",
+        "LOCATION": REDIS_URL,
+        # A Redis that does not answer is skipped after half a second, not waited for.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    CACHES = {
+        "default": _redis,
+        "responses": {**_redis, "KEY_PREFIX": "responses", "TIMEOUT": KEPT_ANSWER_SECONDS},
+    }
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "default": {"BACKEND": "api.caches.ExpiringLocMemCache"},
         "responses": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "api.caches.ExpiringLocMemCache",
             "LOCATION": "responses",
+            "TIMEOUT": KEPT_ANSWER_SECONDS,
             "OPTIONS": {"MAX_ENTRIES": 200},
         },
     }

@@ -14,7 +14,7 @@ from .collections import (
     SourceViewSet,
     StatementViewSet,
 )
-from .site import ChangesView, ExportView, RootView
+from .site import ChangesView, ExportView, RootView, SchemaView
 from .stands import AgreementView
 from .statistics import ProductionViewSet, SVGRenderer, TradeViewSet
 
@@ -35,6 +35,7 @@ __all__ = [
     "ProposalViewSet",
     "RootView",
     "SVGRenderer",
+    "SchemaView",
     "SourceViewSet",
     "StatementViewSet",
     "TradeViewSet",

@@ -1,15 +1,18 @@
-"""The pages beside the collections: the API root, the whole-dataset export and the feed of
-changes."""
+"""The pages beside the collections: the API root, the whole-dataset export, the feed of
+changes and the OpenAPI document."""
 
 import datetime
+import threading
 
 from django import forms
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.http import urlencode
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -89,9 +92,8 @@ class ExportView(OpenView):
         if unchanged := not_modified(request, etag):
             return unchanged
         updated = updated or datetime.datetime(2002, 1, 1, tzinfo=datetime.UTC)
-        path = export.zip_path(request, version, updated, self.collections)
         response = FileResponse(
-            path.open("rb"),
+            export.open_zip(request, version, updated, self.collections),
             as_attachment=True,
             filename=f"kpdata-{version}.zip",
             content_type="application/zip",
@@ -177,3 +179,34 @@ def changes_since(since: str):
         xmin = RawSQL("txid_snapshot_xmin(txid_current_snapshot())", [])
         changes = changes.filter(txid__lt=xmin)
     return changes
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI document, built once per release of the code (and format) and kept: building
+    it takes seconds of a worker's time, and nothing a request says changes it."""
+
+    kept: dict[str, tuple[bytes, dict]] = {}  # this process's copies, by release and format
+    building = threading.Lock()  # one build at a time in a process; the others wait for it
+
+    @extend_schema(exclude=True)  # the document does not describe itself (SERVE_INCLUDE_SCHEMA)
+    def get(self, request, *args, **kwargs):
+        key = f"schema:{dataset.RELEASE}:{request.accepted_renderer.format}"
+        kept = self.kept.get(key)
+        if kept is None:
+            with self.building:
+                kept = self.kept.get(key) or cache.get(key)  # cache: Redis's, when shared
+                if kept is None:
+                    kept = self.build(request)
+                    cache.set(key, kept, timeout=24 * 3600)
+                self.kept[key] = kept
+        content, headers = kept
+        return HttpResponse(content, headers=headers)
+
+    def build(self, request) -> tuple[bytes, dict]:
+        response = self._get_schema_response(request)  # no ?lang=: the API speaks English
+        renderer = request.accepted_renderer
+        content = renderer.render(response.data, request.accepted_media_type, {})
+        media_type = request.accepted_media_type
+        if renderer.charset:
+            media_type += f"; charset={renderer.charset}"
+        return content, {**response.headers, "Content-Type": media_type}
