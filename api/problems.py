@@ -2,6 +2,7 @@
 
 from http import HTTPStatus
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, serializers, status
@@ -127,6 +128,17 @@ def _django_handler(code: int, detail: str):
 bad_request = _django_handler(400, "The request could not be understood.")
 permission_denied = _django_handler(403, "You do not have permission to do this.")
 page_not_found = _django_handler(404, "Nothing is found at this address.")
+
+
+def locked_out(request, response=None, credentials=None) -> JsonResponse:
+    """Too many failed logins for this account or from this address (django-axes)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return problem_response(
+        429,
+        f"Too many failed logins for this account or from this address: try again in "
+        f"{minutes} minutes, or ask another editor to reset your password.",
+        headers={"Retry-After": str(minutes * 60)},
+    )
 
 
 def server_error(request):

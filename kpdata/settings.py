@@ -1,5 +1,6 @@
 """Settings for KP Data: every environment variable is read here once, with type and default."""
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -147,6 +148,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "knox",
+    "axes",
     "api",
 ]
 
@@ -167,7 +169,23 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # ETag on every GET answer, and 304 Not Modified for a matching If-None-Match.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login (api/problems.py: locked_out).
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Failed admin logins are limited (django-axes): after 5 in a row for one account, or from one
+# address (as the trusted proxies saw it), logins for it are refused for 15 minutes.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "api.throttles.client_address"
+AXES_LOCKOUT_CALLABLE = "api.problems.locked_out"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "kpdata.urls"
 WSGI_APPLICATION = "kpdata.wsgi.application"
