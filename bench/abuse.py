@@ -259,27 +259,43 @@ def report(figures: dict) -> str:
     quiet, schema, status, refused_flood, served, plain, few = figures["costs"]
     stamp = datetime.datetime.now(datetime.UTC).isoformat(timespec="minutes")
     rows = [
-        ("50 slow-header clients (25 dribbling a byte a second, 25 silent): probe max / median",
-         f"{worst * 1000:.0f} ms / {median * 1000:.0f} ms (target < 1 s)"),
-        ("slow clients closed by the server",
-         f"{closed} of 50, after {min(after, default=0):.0f}-{max(after, default=0):.0f} s"),
-        ("80 requests at once, 20/min, two servers sharing a file, each forged X-Forwarded-For",
-         f"{passed} passed, {refused} refused (429), Retry-After {wait} s; RateLimit-* on "
-         f"{'every' if headed else 'NOT every'} answer"),
+        (
+            "50 slow-header clients (25 dribbling a byte a second, 25 silent): probe max / median",
+            f"{worst * 1000:.0f} ms / {median * 1000:.0f} ms (target < 1 s)",
+        ),
+        (
+            "slow clients closed by the server",
+            f"{closed} of 50, after {min(after, default=0):.0f}-{max(after, default=0):.0f} s",
+        ),
+        (
+            "80 requests at once, 20/min, two servers sharing a file, each forged X-Forwarded-For",
+            f"{passed} passed, {refused} refused (429), Retry-After {wait} s; RateLimit-* on "
+            f"{'every' if headed else 'NOT every'} answer",
+        ),
         ("the request after Retry-After", f"{figures['after'][0]}"),
     ]
     if "redis" in figures:
         passed_r, refused_r, wait_r, _ = figures["redis"]
-        rows += [("the same burst, the servers sharing Redis",
-                  f"{passed_r} passed, {refused_r} refused, Retry-After {wait_r} s"),
-                 ("a request once Redis is stopped", f"{figures['redis down']} (counted per machine)")]
+        rows += [
+            (
+                "the same burst, the servers sharing Redis",
+                f"{passed_r} passed, {refused_r} refused, Retry-After {wait_r} s",
+            ),
+            ("a request once Redis is stopped", f"{figures['redis down']} (counted per machine)"),
+        ]
+    ms = "{:.1f} ms".format
     rows += [
-        ("30 export requests at once, 30 Host values", f"{ok} answered 200, {zips} ZIP built, {seconds:.1f} s"),
-        ("normal request (a participant) alone: median", f"{quiet * 1000:.1f} ms"),
-        ("... while 6 clients fetch /api/schema/", f"{schema[0] * 1000:.1f} ms ({schema[1]} schemas served; target < 50 ms)"),
-        (f"statements.csv?expand=... on all {STATEMENTS:,} statements", f"{status} (refused above 10,000 rows; the problem points to the ZIP)"),
-        ("... 6 clients repeating it: normal request median", f"{refused_flood[0] * 1000:.1f} ms ({refused_flood[1]} refusals)"),
-        ("... 6 clients asking it for South Africa's statements: normal request median", f"{served[0] * 1000:.1f} ms ({served[1]} exports; one takes {few:.2f} s)"),
+        ("30 export requests at once, 30 Host values",
+         f"{ok} answered 200, {zips} ZIP built, {seconds:.1f} s"),
+        ("normal request (a participant) alone: median", ms(quiet * 1000)),
+        ("... while 6 clients fetch /api/schema/",
+         f"{ms(schema[0] * 1000)} ({schema[1]} schemas served; target < 50 ms)"),
+        (f"statements.csv?expand=... on all {STATEMENTS:,} statements",
+         f"{status} (refused above 10,000 rows; the problem points to the ZIP)"),
+        ("... 6 clients repeating it: normal request median",
+         f"{ms(refused_flood[0] * 1000)} ({refused_flood[1]} refusals)"),
+        ("... 6 clients asking it for South Africa's statements: normal request median",
+         f"{ms(served[0] * 1000)} ({served[1]} exports; one takes {few:.2f} s)"),
         (f"plain statements.csv ({STATEMENTS:,} rows)", f"{plain:.2f} s"),
     ]  # fmt: skip
     table = "\n".join(f"| {what} | {figure} |" for what, figure in rows)
