@@ -21,3 +21,13 @@ accesslog = "-"
 preload_app = True
 # Long filter lists fit in one request line; the app answers what is wrong with them.
 limit_request_line = 8190
+
+
+def when_ready(server):
+    """Build the OpenAPI document in the master, once: every worker forked from it has it."""
+    from django.db import connections
+
+    from api.views import SchemaView
+
+    SchemaView.prepare()
+    connections.close_all()  # no connection of the master's may be shared with the workers

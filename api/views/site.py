@@ -5,6 +5,7 @@ import datetime
 import threading
 
 from django import forms
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
@@ -182,31 +183,45 @@ def changes_since(since: str):
 
 
 class SchemaView(SpectacularAPIView):
-    """The OpenAPI document, built once per release of the code (and format) and kept: building
-    it takes seconds of a worker's time, and nothing a request says changes it."""
+    """The OpenAPI document, built once per release of the code and kept: building it takes
+    seconds of a worker's time, and nothing a request says changes it. gunicorn's master
+    builds it before it starts the workers (gunicorn.conf.py), so they all have it."""
 
-    kept: dict[str, tuple[bytes, dict]] = {}  # this process's copies, by release and format
+    kept: dict[str, tuple[bytes, dict]] = {}  # this process's copies, by release and media type
     building = threading.Lock()  # one build at a time in a process; the others wait for it
 
     @extend_schema(exclude=True)  # the document does not describe itself (SERVE_INCLUDE_SCHEMA)
     def get(self, request, *args, **kwargs):
-        key = f"schema:{dataset.RELEASE}:{request.accepted_renderer.format}"
-        kept = self.kept.get(key)
-        if kept is None:
-            with self.building:
-                kept = self.kept.get(key) or cache.get(key)  # cache: Redis's, when shared
-                if kept is None:
-                    kept = self.build(request)
-                    cache.set(key, kept, timeout=24 * 3600)
-                self.kept[key] = kept
-        content, headers = kept
+        content, headers = self.answer(request.accepted_renderer, request.accepted_media_type)
         return HttpResponse(content, headers=headers)
 
-    def build(self, request) -> tuple[bytes, dict]:
-        response = self._get_schema_response(request)  # no ?lang=: the API speaks English
-        renderer = request.accepted_renderer
-        content = renderer.render(response.data, request.accepted_media_type, {})
-        media_type = request.accepted_media_type
+    @classmethod
+    def answer(cls, renderer, media_type: str) -> tuple[bytes, dict]:
+        key = f"schema:{dataset.RELEASE}:{media_type}"
+        kept = cls.kept.get(key)
+        if kept is None:
+            with cls.building:
+                kept = cls.kept.get(key) or cache.get(key)  # cache: Redis's, when shared
+                if kept is None:
+                    kept = cls.build(renderer, media_type)
+                    cache.set(key, kept, timeout=24 * 3600)
+                cls.kept[key] = kept
+        return kept
+
+    @classmethod
+    def build(cls, renderer, media_type: str) -> tuple[bytes, dict]:
+        generator = cls.generator_class(urlconf=cls.urlconf, patterns=cls.patterns)
+        content = renderer.render(generator.get_schema(request=None, public=True), media_type, {})
+        filename = f"{settings.SPECTACULAR_SETTINGS['TITLE']}.{renderer.format}"
         if renderer.charset:
             media_type += f"; charset={renderer.charset}"
-        return content, {**response.headers, "Content-Type": media_type}
+        return content, {
+            "Content-Type": media_type,
+            "Content-Disposition": f'inline; filename="{filename}"',
+        }
+
+    @classmethod
+    def prepare(cls) -> None:
+        """Build the document in every format it is served in."""
+        for renderer in cls.renderer_classes:
+            cls.answer(renderer(), renderer.media_type)
