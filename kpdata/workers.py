@@ -32,6 +32,8 @@ class HeadFirstWorker(ThreadWorker):
         super().init_process()
 
     def accept(self, listener):
+        if self.cfg.is_ssl:  # TLS ends in the thread, as gunicorn does it (nginx ends it here)
+            return super().accept(listener)
         try:
             sock, client = listener.accept()
         except OSError as error:
@@ -43,6 +45,8 @@ class HeadFirstWorker(ThreadWorker):
 
     def on_client_socket_readable(self, conn, client):
         """A kept-alive connection's next request is coming: read its head here too."""
+        if self.cfg.is_ssl:
+            return super().on_client_socket_readable(conn, client)
         self.poller.unregister(client)
         self.keepalived_conns.remove(conn)
         self.wait_for_head(conn)
