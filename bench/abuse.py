@@ -34,6 +34,11 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 START, END = "<!-- make abuse: start -->", "<!-- make abuse: end -->"
 PORTS = {"a": 8810, "b": 8811, "c": 8812, "redis": 8813}
 STATEMENTS = 12_000
+BEFORE = (
+    "Before issue 19: three half-sent requests stalled every other request; one client got "
+    "1,491 requests through 600/min in 7 s; 30 Host values built 30 ZIPs; six schema clients "
+    "slowed a normal request from 0.01 s to 11 s; a body nested 1,000 deep was a 500."
+)
 
 
 class Failed(Exception):
@@ -302,7 +307,7 @@ def report(figures: dict) -> str:
     return (
         f"{START}\n## make abuse\n\n{stamp}, {os.cpu_count()} cores, gunicorn.conf.py (2 workers "
         f"per server), debug off, SQLite, {STATEMENTS:,} synthetic statements. Every target met."
-        f"\n\n| attack | figure |\n| --- | --- |\n{table}\n{END}\n"
+        f"\n\n{BEFORE}\n\n| attack | figure |\n| --- | --- |\n{table}\n{END}\n"
     )
 
 
