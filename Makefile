@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SECRET = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret-key)}"
 MANAGE = $(SECRET) $(BIN)/python manage.py
 
-.PHONY: serve test setup database lint format screenshots fuzz backup restore load bench clean
+.PHONY: serve test setup database lint format screenshots fuzz backup restore load bench abuse clean
 
 serve: $(VENV)/.runtime .secret-key setup  ## Serve the API with gunicorn on 127.0.0.1:$(PORT)
 	$(SECRET) $(BIN)/gunicorn kpdata.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT)
@@ -44,6 +44,9 @@ BENCH_STATEMENTS ?= 1000000
 
 bench: $(VENV)/.dev  ## Benchmark the API against bench/reference.py (~12 min); see bench/RESULTS.md
 	BENCH_STATEMENTS=$(BENCH_STATEMENTS) $(BIN)/python bench/bench.py
+
+abuse: $(VENV)/.dev  ## Attack gunicorn as an anonymous client would (~3 min); see bench/RESULTS.md
+	$(BIN)/python bench/abuse.py
 
 lint: $(VENV)/.dev  ## ruff: lint and format check
 	$(BIN)/ruff check .

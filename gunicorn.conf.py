@@ -7,8 +7,11 @@ bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 # Threaded workers: the worker's main thread keeps telling the master it is alive while a
 # request runs, so a long CSV export is never killed by `timeout` (a sync worker would be).
-worker_class = "gthread"
-threads = 1
+# This one reads every request's head in that main thread, so a client that sends half a
+# request (or nothing) holds no thread and is closed after kpdata.workers.HEADER_TIMEOUT.
+worker_class = "kpdata.workers.HeadFirstWorker"
+# Requests answered at once per worker; each thread may keep a database connection open.
+threads = 8
 # Idle keep-alive connections are kept longer than clients and load balancers keep theirs
 # (nginx: 60 s), so that the server never closes one as a request arrives on it.
 keepalive = 75
@@ -18,3 +21,13 @@ accesslog = "-"
 preload_app = True
 # Long filter lists fit in one request line; the app answers what is wrong with them.
 limit_request_line = 8190
+
+
+def when_ready(server):
+    """Build the OpenAPI document in the master, once: every worker forked from it has it."""
+    from django.db import connections
+
+    from api.views import SchemaView
+
+    SchemaView.prepare()
+    connections.close_all()  # no connection of the master's may be shared with the workers

@@ -1,17 +1,18 @@
 """The whole dataset as one ZIP: a CSV per collection, a Frictionless datapackage.json, a README.
 
-A ZIP is built once per dataset version (and host, whose name is in every record's `url`) and
-kept on disk, so it is never stale and never rebuilt for nothing. Its bytes depend only on the
+A ZIP is built once per dataset version, whatever the host asked, and kept on disk, so it is
+never stale and never rebuilt for nothing. Its bytes depend only on the
 data: dates in it are the dataset's last change, so the same data gives the same ZIP.
 """
 
 import datetime
-import hashlib
+import fcntl
 import json
 import os
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 from rest_framework import serializers
@@ -35,21 +36,30 @@ TYPES = [
 ]
 
 
-def zip_path(request, version: str, updated: datetime.datetime, viewsets) -> Path:
-    """The ZIP of this dataset version for this host, built if it is not on disk yet.
+def open_zip(request, version: str, updated: datetime.datetime, viewsets) -> BinaryIO:
+    """The ZIP of this dataset version, open for reading; built if it is not on disk yet.
 
-    `viewsets` are (name, viewset) of every collection, as the router holds them."""
-    host = hashlib.sha256(request.build_absolute_uri("/").encode()).hexdigest()[:8]
-    path = Path(settings.EXPORT_ROOT) / f"kpdata-{version}-{host}.zip"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as file:
-            _write(file, request, version, updated, viewsets)
-        os.replace(file.name, path)  # atomic: a reader sees no ZIP or a whole one
-        for old in path.parent.glob("kpdata-*.zip"):
-            if old != path and old.stat().st_mtime < path.stat().st_mtime - 60:
-                old.unlink(missing_ok=True)
-    return path
+    One ZIP per version, whatever the Host a request names (its addresses are those of the
+    request that had it built), one build at a time across every worker; building a version
+    removes the others (a reader that has one open reads on). `viewsets` are (name, viewset) of
+    every collection, as the router holds them."""
+    root = Path(settings.EXPORT_ROOT)
+    path = root / f"kpdata-{version}.zip"
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        pass
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / "build.lock").open("ab") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the others wait, then find it built
+        if not path.exists():
+            with tempfile.NamedTemporaryFile(dir=root, suffix=".part", delete=False) as file:
+                _write(file, request, version, updated, viewsets)
+            os.replace(file.name, path)  # atomic: a reader sees no ZIP or a whole one
+            for old in root.glob("kpdata-*.zip"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+        return path.open("rb")
 
 
 def collections(request, viewsets):

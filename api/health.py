@@ -14,7 +14,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .caching import FailSafeRedisCache
+from .caches import FailSafeRedisCache
 from .problems import problem_response
 from .replicas import PROBE_SECONDS
 from .replicas import health as replicas_health

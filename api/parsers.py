@@ -1,12 +1,16 @@
 """JSON request bodies: no larger than DATA_UPLOAD_MAX_MEMORY_SIZE (a 413 beyond it, read no
-further), and refused when a text holds a NUL character (no database stores one)."""
+further), no deeper than MAX_DEPTH, and refused when a text holds a NUL character (no database
+stores one)."""
 
 import io
 
 from django.conf import settings
 from rest_framework import status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, ParseError, ValidationError
 from rest_framework.parsers import JSONParser
+
+# A record with its parts is a few levels deep; a body nested deeper is no record.
+MAX_DEPTH = 32
 
 
 class TooLarge(APIException):
@@ -24,11 +28,34 @@ class StrictJSONParser(JSONParser):
         body = stream.read(limit + 1)
         if len(body) > limit:
             raise TooLarge()  # a body sent without Content-Length
-        data = super().parse(io.BytesIO(body), media_type, parser_context)
+        try:
+            data = super().parse(io.BytesIO(body), media_type, parser_context)
+        except RecursionError:  # deeper than the interpreter's stack: Python's json gives up
+            raise _too_deep() from None
+        if _depth(data) > MAX_DEPTH:
+            raise _too_deep()
         path = _nul_at(data)
         if path is not None:
             raise ValidationError({path or "request": ["Must not contain NUL characters."]})
         return data
+
+
+def _too_deep() -> ParseError:
+    return ParseError(f"JSON parse error - nested deeper than {MAX_DEPTH} levels.")
+
+
+def _depth(value) -> int:
+    """How deeply lists and objects nest in `value`, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, level)
+            if deepest > MAX_DEPTH:
+                return deepest
+            items = value.values() if isinstance(value, dict) else value
+            stack.extend((item, level + 1) for item in items)
+    return deepest
 
 
 def _nul_at(value, path: str = "") -> str | None:

@@ -2,6 +2,7 @@
 
 from http import HTTPStatus
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_safe
@@ -198,6 +199,17 @@ def problem_types(request):
         for code, (name, _) in TYPES.items()
     ]
     return JsonResponse({"results": listed})
+
+
+def locked_out(request, response=None, credentials=None) -> JsonResponse:
+    """Too many failed logins for this account or from this address (django-axes)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return problem_response(
+        429,
+        f"Too many failed logins for this account or from this address: try again in "
+        f"{minutes} minutes, or ask another editor to reset your password.",
+        headers={"Retry-After": str(minutes * 60)},
+    )
 
 
 def server_error(request):

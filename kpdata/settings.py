@@ -1,5 +1,6 @@
 """Settings for KP Data: every environment variable is read here once, with type and default."""
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -45,6 +46,13 @@ SECURE_SSL_REDIRECT = _bool("DJANGO_SECURE_SSL_REDIRECT", False)
 # Requests per client: "off" lifts a limit (for benchmarks and load tests).
 THROTTLE_ANON_RATE = os.environ.get("THROTTLE_ANON_RATE", "") or "600/min"
 THROTTLE_EDITOR_RATE = os.environ.get("THROTTLE_EDITOR_RATE", "") or "6000/min"
+# How many proxies in front append the address they saw to X-Forwarded-For (behind one nginx:
+# 1). The client is the address the outermost of them saw; with 0 the header is never read.
+TRUSTED_PROXIES = _int("KPDATA_TRUSTED_PROXIES", 0)
+# Where the throttles count when REDIS_URL is not set: one file every worker of the machine shares.
+THROTTLE_FILE = Path(
+    os.environ.get("KPDATA_THROTTLE_FILE", "") or BASE_DIR / "var" / "throttles.sqlite3"
+)
 # Scale-out (docs/deployment.md): read replicas of the PostgreSQL primary, comma-separated; how
 # long a client that wrote keeps reading from the primary; a cache (and throttle store) shared by
 # every app server; server-side prepared statements (off for PgBouncer in transaction mode).
@@ -105,17 +113,25 @@ DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
 DATABASE_ROUTERS = ["api.replicas.ReplicaRouter"]
 
 # "responses" keeps details' JSON answers per dataset version (api/conditional.py): up to 256 KiB
-# each, 200 at most, so a worker's own cache stays small (records are a few KiB).
+# each, 200 at most, so a worker's own cache stays small (records are a few KiB). Every entry of
+# either cache expires (api/caches.py): "responses" after an hour, the default's after 5 minutes
+# unless it says otherwise. With Redis, also give it a memory limit (docs/deployment.md).
+KEPT_ANSWER_SECONDS = 3600
 if REDIS_URL:
-    # Fails safe (api/caching.py): while Redis is down, each instance caches on its own.
-    _redis = {"BACKEND": "api.caching.FailSafeRedisCache", "LOCATION": REDIS_URL}
-    CACHES = {"default": _redis, "responses": {**_redis, "KEY_PREFIX": "responses"}}
+    # Every entry expires, and while Redis is down each instance caches on its own
+    # (api/caches.py: the connection and read timeouts are the backend's own).
+    _redis = {"BACKEND": "api.caches.FailSafeRedisCache", "LOCATION": REDIS_URL}
+    CACHES = {
+        "default": _redis,
+        "responses": {**_redis, "KEY_PREFIX": "responses", "TIMEOUT": KEPT_ANSWER_SECONDS},
+    }
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "default": {"BACKEND": "api.caches.ExpiringLocMemCache"},
         "responses": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "api.caches.ExpiringLocMemCache",
             "LOCATION": "responses",
+            "TIMEOUT": KEPT_ANSWER_SECONDS,
             "OPTIONS": {"MAX_ENTRIES": 200},
         },
     }
@@ -134,10 +150,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "knox",
+    "axes",
     "api",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that every answer carries the client's RateLimit-* headers.
+    "api.throttles.RateLimitHeaders",
     "api.middleware.LivenessMiddleware",
     "api.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -154,7 +173,23 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # ETag on every GET answer, and 304 Not Modified for a matching If-None-Match.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login (api/problems.py: locked_out).
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Failed admin logins are limited (django-axes): after 5 in a row for one account, or from one
+# address (as the trusted proxies saw it), logins for it are refused for 15 minutes.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "api.throttles.client_address"
+AXES_LOCKOUT_CALLABLE = "api.problems.locked_out"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "kpdata.urls"
 WSGI_APPLICATION = "kpdata.wsgi.application"

@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from api import problems
 from api.health import healthz, readyz
 from api.home import home
+from api.views import SchemaView
 
 urlpatterns = [
     path("", home, name="home"),
@@ -15,7 +16,7 @@ urlpatterns = [
     path("problems/", problems.problem_types, name="problem-types"),
     path("problems/<slug:slug>", problems.explain, name="problem-type"),
     path("api/v1/", include(("api.urls", "v1"))),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path(
         "api/redoc/",

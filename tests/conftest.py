@@ -12,6 +12,7 @@ from django.test import Client
 from knox.models import AuthToken
 
 from api import models as m
+from api import ratelimit
 from api.reference import load
 from tests import factories as f
 from tests import live
@@ -39,6 +40,7 @@ def fresh_caches():
     """Each test starts with empty caches: no request counters, no answers kept by another."""
     for kept in caches.all():
         kept.clear()
+    ratelimit.clear()
 
 
 @pytest.fixture

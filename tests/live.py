@@ -31,9 +31,10 @@ def reference_database(folder: Path) -> str:
 
 
 @contextlib.contextmanager
-def live_server(reference: str, folder: Path, workers: int = 2):
-    """Yield (base URL, environment) of a gunicorn serving a copy of the `reference` database."""
-    env = {**environment(folder), "DATABASE_URL": _copy(reference, folder)}
+def live_server(reference: str, folder: Path, workers: int = 2, **variables: str):
+    """Yield (base URL, environment) of a gunicorn serving a copy of the `reference` database;
+    `variables` add to or change its environment."""
+    env = {**environment(folder), "DATABASE_URL": _copy(reference, folder), **variables}
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -1,7 +1,11 @@
-"""The test run's settings: the app's own (kpdata/settings.py) with two changes only tests want.
+"""The test run's settings: the app's own (kpdata/settings.py) with the changes only tests want.
 
 pytest reads this module (pyproject.toml), and so do the live servers of tests/live.py.
 """
+
+import os
+import tempfile
+from pathlib import Path
 
 from kpdata.settings import *  # noqa: F403
 from kpdata.settings import STORAGES
@@ -18,3 +22,7 @@ WHITENOISE_AUTOREFRESH = True
 
 # Test users' passwords are hashed in microseconds, not in the half second a real hash takes.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Each run counts requests in a file of its own: runs on SQLite and PostgreSQL may overlap.
+if not os.environ.get("KPDATA_THROTTLE_FILE"):
+    THROTTLE_FILE = Path(tempfile.mkdtemp(prefix="kpdata-throttles-")) / "throttles.sqlite3"

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from api import models as m
+from tests.helpers import problem
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def staff(client):
         for action in ("view", "add", "change")
     ]
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    assert client.login(username="editor", password="a long editor password")
+    client.force_login(user)
     return client
 
 
@@ -86,3 +87,35 @@ def test_a_public_identifier_cannot_be_changed_in_the_admin(admin_client):
 def test_the_admin_needs_a_login(client):
     response = client.get(reverse("admin:api_proposal_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def login(client, username: str, password: str, address: str = "127.0.0.1"):
+    return client.post(
+        reverse("admin:login"),
+        {"username": username, "password": password, "next": "/admin/"},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_failed_logins_are_limited_per_account_and_per_address(client):
+    User.objects.create_user("keeper", password="the right long password", is_staff=True)
+    User.objects.create_user("other", password="another long password", is_staff=True)
+    for _ in range(4):
+        assert login(client, "keeper", "guess").status_code == 200  # the form again, an error
+    problem(login(client, "keeper", "guess"), 429)  # the fifth failure locks
+    locked = login(client, "keeper", "the right long password", "198.51.100.1")
+    problem(locked, 429)
+    assert int(locked["Retry-After"]) == 15 * 60  # the account, from any address
+    locked = login(client, "other", "another long password")
+    problem(locked, 429)  # and any account from the address that failed
+    assert login(client, "other", "another long password", "198.51.100.2").status_code == 302
+
+
+def test_a_good_login_before_the_limit_starts_the_count_afresh(client):
+    User.objects.create_user("keeper", password="the right long password", is_staff=True)
+    for _ in range(4):
+        login(client, "keeper", "guess")
+    assert login(client, "keeper", "the right long password").status_code == 302
+    client.logout()
+    for _ in range(4):
+        assert login(client, "keeper", "guess").status_code == 200

@@ -105,3 +105,13 @@ def test_writing_without_a_token_is_a_401_problem(client):
 
 def test_a_bad_host_header_is_a_400_problem(client):
     problem(client.get("/api/v1/", HTTP_HOST="evil.example.com"), 400)
+
+
+@pytest.mark.parametrize("depth", [40, 1_000, 100_000])
+def test_a_body_nested_however_deep_is_a_400(editor, depth):
+    body = "[" * depth + "]" * depth
+    response = editor.post("/api/v1/sources/", data=body, content_type="application/json")
+    assert "nested deeper" in problem(response, 400)["detail"]
+    deep_object = '{"a":' * depth + "1" + "}" * depth
+    response = editor.post("/api/v1/sources/", data=deep_object, content_type="application/json")
+    problem(response, 400)

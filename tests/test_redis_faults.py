@@ -11,7 +11,7 @@ import pytest
 import redis
 from django.core.cache import caches
 
-from api import caching
+from api import caches as caching
 
 pytestmark = [
     pytest.mark.django_db,
@@ -47,7 +47,7 @@ def shared(redis_server, settings, monkeypatch):
     """The caches in Redis, as with REDIS_URL set; the back-off longer than any test."""
     process, client = redis_server
     url = f"redis://127.0.0.1:{client.connection_pool.connection_kwargs['port']}/0"
-    backend = {"BACKEND": "api.caching.FailSafeRedisCache", "LOCATION": url}
+    backend = {"BACKEND": "api.caches.FailSafeRedisCache", "LOCATION": url}
     settings.CACHES = {"default": backend, "responses": {**backend, "KEY_PREFIX": "responses"}}
     monkeypatch.setattr(caching, "RETRY_SECONDS", 60.0)
     return process, client

@@ -16,7 +16,7 @@ from .collections import (
     SourceViewSet,
     StatementViewSet,
 )
-from .site import ExportView, RootView
+from .site import ExportView, RootView, SchemaView
 from .stands import AgreementView
 from .statistics import ProductionViewSet, TradeViewSet
 
@@ -38,6 +38,7 @@ __all__ = [
     "ProposalViewSet",
     "RootView",
     "SVGRenderer",
+    "SchemaView",
     "SourceViewSet",
     "StatementViewSet",
     "TradeViewSet",

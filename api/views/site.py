@@ -1,10 +1,14 @@
-"""The pages beside the collections: the API root and the whole-dataset export (the feed of
-changes is api/views/changes.py)."""
+"""The pages beside the collections: the API root, the whole-dataset export and the OpenAPI
+document (the feed of changes is api/views/changes.py)."""
 
 import datetime
+import threading
 
-from django.http import FileResponse
+from django.conf import settings
+from django.core.cache import cache
+from django.http import FileResponse, HttpResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -80,12 +84,56 @@ class ExportView(OpenView):
         if unchanged := not_modified(request, etag):
             return unchanged
         updated = updated or datetime.datetime(2002, 1, 1, tzinfo=datetime.UTC)
-        path = export.zip_path(request, version, updated, self.collections)
         response = FileResponse(
-            path.open("rb"),
+            export.open_zip(request, version, updated, self.collections),
             as_attachment=True,
             filename=f"kpdata-{version}.zip",
             content_type="application/zip",
         )
         response["ETag"] = etag
         return response
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI document, built once per release of the code and kept: building it takes
+    seconds of a worker's time, and nothing a request says changes it. gunicorn's master
+    builds it before it starts the workers (gunicorn.conf.py), so they all have it."""
+
+    kept: dict[str, tuple[bytes, dict]] = {}  # this process's copies, by release and media type
+    building = threading.Lock()  # one build at a time in a process; the others wait for it
+
+    @extend_schema(exclude=True)  # the document does not describe itself (SERVE_INCLUDE_SCHEMA)
+    def get(self, request, *args, **kwargs):
+        content, headers = self.answer(request.accepted_renderer, request.accepted_media_type)
+        return HttpResponse(content, headers=headers)
+
+    @classmethod
+    def answer(cls, renderer, media_type: str) -> tuple[bytes, dict]:
+        key = f"schema:{dataset.RELEASE}:{media_type}"
+        kept = cls.kept.get(key)
+        if kept is None:
+            with cls.building:
+                kept = cls.kept.get(key) or cache.get(key)  # cache: Redis's, when shared
+                if kept is None:
+                    kept = cls.build(renderer, media_type)
+                    cache.set(key, kept, timeout=24 * 3600)
+                cls.kept[key] = kept
+        return kept
+
+    @classmethod
+    def build(cls, renderer, media_type: str) -> tuple[bytes, dict]:
+        generator = cls.generator_class(urlconf=cls.urlconf, patterns=cls.patterns)
+        content = renderer.render(generator.get_schema(request=None, public=True), media_type, {})
+        filename = f"{settings.SPECTACULAR_SETTINGS['TITLE']}.{renderer.format}"
+        if renderer.charset:
+            media_type += f"; charset={renderer.charset}"
+        return content, {
+            "Content-Type": media_type,
+            "Content-Disposition": f'inline; filename="{filename}"',
+        }
+
+    @classmethod
+    def prepare(cls) -> None:
+        """Build the document in every format it is served in."""
+        for renderer in cls.renderer_classes:
+            cls.answer(renderer(), renderer.media_type)

@@ -1,14 +1,17 @@
-"""A Redis cache that fails safe: while Redis cannot be reached, each instance keeps its answers
-and counts in its own memory, says so once in the log, and readiness reports it (`/readyz`).
+"""The caches: every entry expires, and a Redis that fails never fails a request.
 
-Kept answers are a bonus and throttles can count per instance for a while: neither is worth a
-failed request. A call that finds Redis down marks it down for `RETRY_SECONDS`, so requests do
-not each wait for a connection timeout; the first call after that tries Redis again.
+An entry asked to be kept for ever (`timeout=None`) lives the cache's TIMEOUT instead, so that
+no key a client can make lives longer than that. While Redis cannot be reached, each instance
+keeps its answers and counts in its own memory, says so once in the log, and readiness reports
+it (`/readyz`): kept answers are a bonus, never worth a failed request. A call that finds Redis
+down marks it down for `RETRY_SECONDS`, so requests do not each wait for a timeout; the first
+call after that tries Redis again.
 """
 
 import logging
 import time
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
@@ -19,13 +22,23 @@ RETRY_SECONDS = 5.0
 TIMEOUTS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5}
 
 
-class FailSafeRedisCache(RedisCache):
-    """RedisCache, falling back to a per-instance LocMemCache while Redis is unreachable."""
+class Expiring:
+    def get_backend_timeout(self, timeout=DEFAULT_TIMEOUT):
+        return super().get_backend_timeout(self.default_timeout if timeout is None else timeout)
+
+
+class ExpiringLocMemCache(Expiring, LocMemCache):
+    """Django's per-process cache, every entry with a time to live."""
+
+
+class FailSafeRedisCache(Expiring, RedisCache):
+    """Django's Redis cache, every entry with a time to live, falling back to a per-instance
+    cache while Redis is unreachable."""
 
     def __init__(self, server, params):
         options = params.get("OPTIONS", {})
         super().__init__(server, {**params, "OPTIONS": {**TIMEOUTS, **options}})
-        self.fallback = LocMemCache(
+        self.fallback = ExpiringLocMemCache(
             f"fail-safe-{server}-{params.get('KEY_PREFIX', '')}",
             {**params, "OPTIONS": {"MAX_ENTRIES": 1000}},
         )
