@@ -6,6 +6,7 @@ answer is kept per version, so that even revalidating a popular record costs one
 """
 
 import hashlib
+from urllib.parse import urlencode
 
 from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseNotModified
@@ -46,9 +47,18 @@ def not_modified(request, etag: str) -> HttpResponseNotModified | None:
 
 def request_etag(request, dataset_key: str) -> str:
     """The ETag of an answer made from the data at `dataset_key`, by this code, to this request."""
-    uri = request.build_absolute_uri()
-    key = f"{dataset_key} {dataset.RELEASE} {uri} {request.accepted_media_type}"
+    key = f"{dataset_key} {dataset.RELEASE} {canonical_uri(request)} {request.accepted_media_type}"
     return f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+
+
+def canonical_uri(request) -> str:
+    """The request's address with its parameters sorted and encoded one way: what the answer
+    depends on (its links hold the host), and not how a client happened to write it."""
+    params = sorted(
+        (name, value) for name, values in request.query_params.lists() for value in values
+    )
+    query = f"?{urlencode(params)}" if params else ""
+    return request.build_absolute_uri(request.path) + query
 
 
 def check_if_match(request, current: str) -> None:

@@ -165,3 +165,12 @@ def test_statement_and_figure_details_cost_a_fixed_number_of_queries(client):
     assert queries(client, f"/api/v1/statements/{statement.pk}/", expand="speaker,source") == 3
     figure = m.Production.objects.filter(participant__code="BW").first()
     assert queries(client, f"/api/v1/production/{figure.pk}/", expand="participant,sources") == 4
+
+
+def test_an_answer_kept_for_a_url_serves_the_same_url_written_another_way(client):
+    # The parameters in another order, or encoded otherwise: the same answer, kept once.
+    path = "/api/v1/participants/ZA/"
+    first = client.get(path, {"fields": "code,name", "expand": "blocs"})
+    assert queries_kept(client, f"{path}?expand=blocs&fields=code%2Cname") == 1
+    again = client.get(f"{path}?expand=blocs&fields=code%2Cname")
+    assert again["ETag"] == first["ETag"]
