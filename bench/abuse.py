@@ -15,7 +15,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -27,6 +26,11 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+if __package__ in (None, ""):  # run as `python bench/abuse.py`: import bench/ as `bench`
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from bench import servers
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -77,13 +81,7 @@ def gunicorn(port: int, env: dict, log: Path):
         time.sleep(2)  # every worker booted
         yield f"http://127.0.0.1:{port}"
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=20)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        servers.stop(process)
 
 
 def slow_headers(base: str, figures: dict) -> None:

@@ -61,7 +61,7 @@ def server(name: str, env: dict, folder: Path, app: str | None = None, timeout: 
         _wait_until_up(running, process)
         yield running
     finally:
-        _stop(process)
+        stop(process)
 
 
 def _wait_until_up(running: Server, process: subprocess.Popen) -> None:
@@ -90,7 +90,7 @@ def _wait_for_workers(running: Server) -> None:
         count = now
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen) -> None:
     """TERM to the server's process group (its master and workers, all ours), then KILL."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)

@@ -4,9 +4,7 @@ answers through it, and behind it no forwarding header a client writes changes i
 import os
 import re
 import shutil
-import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -14,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.live import ROOT, live_server
+from tests.services import free_port, wait_for_port
 
 NGINX = shutil.which("nginx") or next(
     (path for path in ("/usr/sbin/nginx",) if os.access(path, os.X_OK)), None
@@ -25,12 +24,6 @@ def documented() -> str:
     """The nginx configuration that docs/deployment.md ships, as it stands there."""
     text = (ROOT / "docs" / "deployment.md").read_text()
     return re.search(r"```nginx\n(.*?)```", text, re.S).group(1)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def main_config(folder: Path, app: str, port: int) -> str:
@@ -75,12 +68,7 @@ def test_behind_the_documented_nginx_forged_forwarding_headers_change_nothing(
         nginx = subprocess.Popen([NGINX, "-c", str(config)], stderr=subprocess.PIPE)
         try:
             front = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                    break
-                except OSError:
-                    time.sleep(0.05)
+            wait_for_port(port)
             answers = [get(f"{front}/api/v1/blocs/", f"10.0.0.{n}") for n in range(6)]
             assert [status for status, _ in answers] == [200, 200, 200, 429, 429, 429]
             assert answers[0][1]["RateLimit-Limit"] == "3"

@@ -8,7 +8,6 @@ import glob
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,17 +19,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.services import free_port
+
 ROOT = Path(settings.BASE_DIR)
 BIN = next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)), None)
 pytestmark = pytest.mark.skipif(
     not BIN and not shutil.which("initdb"), reason="needs PostgreSQL's server programs"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def as_owner(*command: str) -> subprocess.CompletedProcess:

@@ -3,15 +3,13 @@ own meanwhile, readiness saying so, and Redis used again once it is back."""
 
 import shutil
 import signal
-import socket
-import subprocess
-import time
 
 import pytest
-import redis
+import redis as redis_client
 from django.core.cache import caches
 
 from api import caches as caching
+from tests.services import redis_server
 
 pytestmark = [
     pytest.mark.django_db,
@@ -21,31 +19,16 @@ ZA = "/api/v1/participants/ZA/"
 
 
 @pytest.fixture
-def redis_server(tmp_path):
-    """A Redis of the test's own on a free port, keeping nothing on disk."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-               "--appendonly", "no", "--dir", str(tmp_path)]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    yield process, client
-    process.send_signal(signal.SIGCONT)  # if a test froze it
-    process.kill()
-    process.wait()
+def redis(tmp_path):
+    """A Redis of the test's own: its process and a client of it."""
+    with redis_server(tmp_path) as (process, port):
+        yield process, redis_client.Redis(port=port)
 
 
 @pytest.fixture
-def shared(redis_server, settings, monkeypatch):
+def shared(redis, settings, monkeypatch):
     """The caches in Redis, as with REDIS_URL set; the back-off longer than any test."""
-    process, client = redis_server
+    process, client = redis
     url = f"redis://127.0.0.1:{client.connection_pool.connection_kwargs['port']}/0"
     backend = {"BACKEND": "api.caches.FailSafeRedisCache", "LOCATION": url}
     settings.CACHES = {"default": backend, "responses": {**backend, "KEY_PREFIX": "responses"}}

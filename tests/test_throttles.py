@@ -1,9 +1,6 @@
 """Throttles that hold: one count per client whichever worker answers, bursts counted one by one,
 the client's address never taken from a header it writes, RateLimit-* on every answer."""
 
-import shutil
-import socket
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -12,43 +9,20 @@ import pytest
 from api import ratelimit
 from api.throttles import AnonThrottle
 from tests.helpers import problem
+from tests.services import free_port, redis_server
 
 pytestmark = pytest.mark.django_db
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
-def redis_url(settings, monkeypatch):
+def redis_url(settings, monkeypatch, tmp_path):
     """A redis-server of the test's own, the throttles' store while the test runs."""
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("redis-server is not installed")
-    port = free_port()
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+    with redis_server(tmp_path) as (_, port):
         url = f"redis://127.0.0.1:{port}/0"
         settings.REDIS_URL = url
         monkeypatch.setattr(ratelimit, "_redis_down_until", 0.0)
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        monkeypatch.setattr(ratelimit, "_redis_down_until", 0.0)
+    monkeypatch.setattr(ratelimit, "_redis_down_until", 0.0)
 
 
 def burst(requests: int, limit: int) -> int:
