@@ -33,9 +33,12 @@ def test_json_logs_carry_the_request_id_of_the_answer():
         "from django.test import Client;"
         "print(Client().get('/healthz', HTTP_X_REQUEST_ID='trace-42')['X-Request-ID'])"
     )
+    # -W ignore: Python's own warnings (whitenoise's, on a clone without static files) are
+    # not log lines.
     result = run(
-        "-c", script, DATABASE_URL=UNREACHABLE, DJANGO_SETTINGS_MODULE="kpdata.settings",
-        DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="testserver", LOG_FORMAT="json",
+        "-W", "ignore", "-c", script, DATABASE_URL=UNREACHABLE,
+        DJANGO_SETTINGS_MODULE="kpdata.settings", DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="testserver", LOG_FORMAT="json",
     )  # fmt: skip
     assert result.stdout.strip() == "trace-42"
     lines = [json.loads(line) for line in result.stderr.strip().splitlines()]
