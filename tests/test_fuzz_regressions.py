@@ -92,3 +92,16 @@ def test_a_restore_is_documented_as_the_201_it_answers(client, editor_token):
     client.delete("/api/v1/trade/1/", HTTP_AUTHORIZATION=f"Token {editor_token}", HTTP_IF_MATCH="*")
     response = client.post("/api/v1/trade/1/restore/", HTTP_AUTHORIZATION=f"Token {editor_token}")
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/agreement/?format=csv", "/api/v1/changes.atom", "/api/v1/statements.csv",
+     "/api/v1/participants/ZA.ndjson"],
+)  # fmt: skip
+def test_options_describes_the_view_in_json_whatever_format_is_named(client, path):
+    # OPTIONS rendered its description with the CSV or Atom renderer: a 500 (schemathesis).
+    response = client.options(path)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["name"]

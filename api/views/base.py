@@ -14,12 +14,18 @@ from ..streaming import StreamedExports
 
 
 class KnownMethods:
-    """A method the view does not have is a 405, before any token or parameter is read."""
+    """A method the view does not have is a 405, before any token or parameter is read; OPTIONS
+    describes the view in JSON, whatever format the address or `?format=` names."""
 
     def initial(self, request, *args, **kwargs):
         if getattr(self, request.method.lower(), None) is None:
             raise exceptions.MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
+
+    def options(self, request, *args, **kwargs):
+        response = super().options(request, *args, **kwargs)
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+        return response
 
 
 class OpenView(KnownMethods, APIView):
