@@ -34,22 +34,13 @@ class State(NamedTuple):
 def state() -> State:
     """When the dataset last changed, and its version: the API root's, the export's.
 
-    Every record carries `updated_at`, and every change, deletions included, adds a row to the
-    history (api_change). Stamps and numbers are taken when a row is written, not when its
-    transaction commits, so an editor who commits after a later one may add none above the
-    newest: the version also counts the history, whose rows only ever grow in number as
-    transactions commit (a restore puts back the count with the rows).
+    The version is the dataset's key (`key`), read in the same query as the latest
+    `updated_at` of every model: it follows the commits, so a late commit is never missed.
     """
     connection = connections[router.db_for_read(m.Change)]  # a replica's, for a GET
-    change = connection.ops.quote_name(m.Change._meta.db_table)
-    parts = [
-        *_latest_stamps(connection),
-        _latest_change(connection),
-        f"SELECT COUNT(*) FROM {change}",
-    ]
-    values = _select(connection, parts)
+    values = _select(connection, [*_latest_stamps(connection), *_key_parts(connection)])
     stamps = [_moment(value) for value in values[: len(MODELS)] if value is not None]
-    return State(max(stamps) if stamps else None, _digest(values))
+    return State(max(stamps) if stamps else None, _digest(values[len(MODELS) :]))
 
 
 def key() -> str:
@@ -63,13 +54,16 @@ def key() -> str:
     changes: a transaction bumps the version once, while its history counts every change.
     """
     connection = connections[router.db_for_read(m.Change)]
+    return _digest(_select(connection, _key_parts(connection)))
+
+
+def _key_parts(connection) -> list[str]:
     version = connection.ops.quote_name(m.Version._meta.db_table)
-    parts = [
+    return [
         f"SELECT number FROM {version} WHERE id = 1",
         f"SELECT txid FROM {version} WHERE id = 1",
         _latest_change(connection),
     ]
-    return _digest(_select(connection, parts))
 
 
 def _latest_stamps(connection) -> list[str]:
