@@ -6,15 +6,17 @@ and PostgreSQL's COPY over the same query (`r`). Each column below says both; a 
 StatementSerializer needs a line here too (tests/test_statement_columns.py checks it).
 """
 
+import functools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
 from . import models as m
+from . import prepared
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")  # fmt: skip
@@ -116,12 +118,61 @@ def own(name: str, sql: str = "", plain: bool = False) -> Column:
 
 
 def key(name: str, path: str, plain: bool = False) -> Column:
-    """A reference, served as the referenced record's identifier."""
-    return Column(name, (path,), lambda *_: operator.itemgetter(path), f"r.{path}", plain=plain)
+    """A reference, served as the referenced record's identifier, or with `?expand=` (the field
+    is then the brief serializer) as its brief form, read from the same row."""
+
+    def getter(field, rows, request):
+        if isinstance(field, serializers.BaseSerializer):
+            return brief(field, path.partition("__")[0], request)
+        return operator.itemgetter(path)
+
+    return Column(name, (path,), getter, f"r.{path}", plain=plain)
+
+
+def brief(serializer: serializers.BaseSerializer, prefix: str, request) -> Callable:
+    """A getter of a referenced record's brief form from a row's `<prefix>__<field>` values; None
+    when the row references nothing (its identifier, the first field, is null)."""
+    getters = []
+    for name, field in serializer.fields.items():
+        column = _brief_column(field, prefix)
+        if isinstance(field, serializers.HyperlinkedIdentityField):  # its address
+            base = request.build_absolute_uri(listing(field.view_name.replace("-detail", "-list")))
+            getters.append((name, lambda row, base=base, c=column: f"{base}{row[c]}/"))
+        else:
+            convert = converter(field) or (lambda value: value)
+            getters.append(
+                (name, lambda row, c=column, f=convert: None if row[c] is None else f(row[c]))
+            )
+    identifier = _brief_column(next(iter(serializer.fields.values())), prefix)
+    return lambda row: (
+        None if row[identifier] is None else {name: get(row) for name, get in getters}
+    )
+
+
+def brief_reads(serializer: serializers.BaseSerializer, prefix: str) -> tuple[str, ...]:
+    """What a row reads to serve a brief form: its fields under `<prefix>__`."""
+    return tuple(_brief_column(field, prefix) for field in serializer.fields.values())
+
+
+def _brief_column(field, prefix: str) -> str:
+    """The value a brief form's field is read from (an address, from the record's identifier)."""
+    if isinstance(field, serializers.HyperlinkedIdentityField):
+        return f"{prefix}__{field.lookup_field}"
+    return f"{prefix}__{field.source}"
+
+
+@functools.lru_cache(maxsize=64)
+def _listing(route: str, prefix: str) -> str:
+    return reverse(route)
+
+
+def listing(route: str) -> str:
+    """A list's path, by its route's name: found once per process (and script prefix)."""
+    return _listing(route, get_script_prefix())
 
 
 def _url(field, rows, request):
-    base = request.build_absolute_uri(reverse("v1:statement-list"))
+    base = request.build_absolute_uri(listing("v1:statement-list"))
     return lambda row: f"{base}{row['id']}/"
 
 
@@ -137,13 +188,24 @@ def _citation(field, rows, request):
 
 
 def _topics(field, rows, request):
-    links = m.Statement.topics.through.objects.filter(statement_id__in=[row["id"] for row in rows])
+    ids = [row["id"] for row in rows]
+    if len(ids) == 1:  # a detail's: a query compiled once
+        links = prepared.rows(("statement topics",), TOPIC_LINKS.model, _topic_links, ids[0])
+    else:
+        links = _topic_links(ids)
     found: dict[int, list[str]] = {}
-    for statement, topic in links.order_by("topic__slug").values_list(
-        "statement_id", "topic__slug"
-    ):
-        found.setdefault(statement, []).append(topic)
+    for link in links:
+        found.setdefault(link["statement_id"], []).append(link["topic__slug"])
     return lambda row: found.get(row["id"], [])
+
+
+TOPIC_LINKS = m.Statement.topics.through.objects.order_by("topic__slug")
+
+
+def _topic_links(statements):
+    """The topics of a statement, or of several, by slug."""
+    lookup = "statement_id__in" if isinstance(statements, list) else "statement_id"
+    return TOPIC_LINKS.filter(**{lookup: statements}).values("statement_id", "topic__slug")
 
 
 STATEMENT = {
@@ -173,4 +235,18 @@ STATEMENT = {
 }
 # What a row reads: every column's values, once each.
 READS = tuple(dict.fromkeys(name for column in STATEMENT.values() for name in column.reads))
+
+
+def reads(fields) -> tuple[str, ...]:
+    """What a row reads to serve `fields` (a statement serializer's, as a request shaped them):
+    each column's values and, for an expanded reference, its brief form's, once each; and the
+    id, that pages are found by."""
+    found = ["id"]
+    for name, field in fields.items():
+        found += STATEMENT[name].reads
+        if isinstance(field, serializers.BaseSerializer):
+            found += brief_reads(field, STATEMENT[name].reads[0].partition("__")[0])
+    return tuple(dict.fromkeys(found))
+
+
 OWN = tuple(name for name, column in STATEMENT.items() if column.own)

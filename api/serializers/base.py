@@ -1,5 +1,7 @@
 """What every serializer shares: `?fields=` and `?expand=`, references by identifier, sources."""
 
+import functools
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -116,3 +118,22 @@ def _names(request, parameter: str, allowed) -> list[str]:
             {parameter: [f"Unknown: {', '.join(unknown)}. Choose from: {choices}."]}
         )
     return names
+
+
+def shaped_fields(serializer_class, request) -> dict:
+    """The fields a request's `?fields=` and `?expand=` give `serializer_class`, built once per
+    process and shape (building a serializer's fields costs more than serving a row): for the
+    lists and details that serve plain values by field, never bound to a request."""
+    params = request.query_params
+    return _shaped(serializer_class, params.get("fields", ""), params.get("expand", "")).fields
+
+
+@functools.lru_cache(maxsize=256)  # shapes come from clients: a bounded number kept
+def _shaped(serializer_class, fields: str, expand: str):
+    shape = SimpleNamespace(query_params={"fields": fields, "expand": expand})
+    serializer = serializer_class(context={"request": shape})
+    _ = serializer.fields  # a bad name raises here, and nothing is kept
+    for field in serializer.fields.values():
+        if isinstance(field, serializers.BaseSerializer):
+            _ = field.fields  # an expanded reference's brief form, built now, once
+    return serializer

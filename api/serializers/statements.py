@@ -23,18 +23,21 @@ class StatementListSerializer(serializers.ListSerializer):
     served from plain values, are the table in api/columns.py; tests hold the two paths equal."""
 
     @classmethod
-    def read(cls, queryset):
-        """The statements of `queryset` as dicts of plain values, in its order."""
-        return queryset.prefetch_related(None).values(*columns.READS)
+    def read(cls, queryset, fields=None):
+        """The statements of `queryset` as dicts of plain values, in its order: what `fields` (a
+        request's shape, expanded references included) needs, or every column."""
+        reads = columns.READS if fields is None else columns.reads(fields)
+        return queryset.prefetch_related(None).values(*reads)
 
     def to_representation(self, data):
         rows = data if isinstance(data, list) else list(data)
         if not rows or not isinstance(rows[0], dict):
             return super().to_representation(rows)
         request = self.context["request"]
+        fields = self.context.get("shape") or self.child.fields
         getters = [
             (name, self._column(name).getter(field, rows, request))
-            for name, field in self.child.fields.items()
+            for name, field in fields.items()
         ]
         return [{name: get(row) for name, get in getters} for row in rows]
 

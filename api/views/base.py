@@ -2,14 +2,18 @@
 `OpenView` for the read-only pages beside the collections."""
 
 from django.http import Http404
+from django.utils.functional import cached_property
 from rest_framework import exceptions, mixins, viewsets
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .. import prepared
 from ..conditional import ConditionalRequests
 from ..editing import Editable
 from ..parameters import StrictParameters
 from ..renderers import CSVRenderer, JSONRenderer, NDJSONRenderer
+from ..serializers.base import shaped_fields
 from ..streaming import StreamedExports
 
 
@@ -55,6 +59,8 @@ class Collection(
     renderer_classes = (JSONRenderer, CSVRenderer, NDJSONRenderer)
     # How an identifier in the URL is normalised: participant codes are upper case, slugs lower.
     lookup_case: str | None = "lower"
+    # A detail read as plain values by the list's `read`, and served by its list serializer.
+    plain_details = False
 
     def list(self, request, *args, **kwargs):
         """JSON in pages; CSV and NDJSON stream every matching row, in constant memory."""
@@ -76,11 +82,48 @@ class Collection(
         if remembered := self.remembered():
             return remembered
         self.check_shape()
+        if self.plain_details:
+            return Response(self.plain_detail())
         return super().retrieve(request, *args, **kwargs)
+
+    def plain_detail(self) -> dict:
+        """The record as its list serves it: plain values read by a query compiled once per
+        shape, no model instance."""
+        params = self.request.query_params
+        shape = ("detail", self.basename, params.get("fields", ""), params.get("expand", ""))
+        model = self.get_queryset().model
+        field = (
+            model._meta.pk
+            if self.lookup_field == "pk"
+            else model._meta.get_field(self.lookup_field)
+        )
+        value = field.to_python(self.record_id())
+        rows = prepared.rows(shape, model, self.read_one, value)
+        if not rows:
+            raise self.not_found(self.lookup_url_kwarg or self.lookup_field)
+        return self.get_serializer(rows, many=True).data[0]
+
+    def read_one(self, value):
+        """The query of one record's plain values, by its identifier."""
+        return self.read(self.get_queryset().order_by().filter(**{self.lookup_field: value})[:1])
+
+    @cached_property
+    def shape(self) -> dict:
+        """The fields this request asks for (`?fields=`, `?expand=`): a name that is not there
+        is a 400. Built once per shape for the collections that serve plain values."""
+        if self.plain_details:
+            return shaped_fields(self.get_serializer_class(), self.request)
+        return self.get_serializer().fields
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if "shape" in self.__dict__:  # once checked, the list serializers serve by it
+            context["shape"] = self.shape
+        return context
 
     def check_shape(self) -> None:
         """Building the fields checks `fields=` and `expand=`, even when a list turns out empty."""
-        _ = self.get_serializer().fields
+        _ = self.shape
 
     def filter_queryset(self, queryset):
         # Filters shape lists; a detail finds its record by identifier alone (a world total too).
@@ -98,6 +141,9 @@ class Collection(
         try:
             return super().get_object()
         except Http404:
-            noun = self.get_queryset().model._meta.verbose_name
-            name = "id" if key == "pk" else key
-            raise exceptions.NotFound(f"No {noun} has the {name} {self.kwargs[key]}.") from None
+            raise self.not_found(key) from None
+
+    def not_found(self, key: str) -> exceptions.NotFound:
+        noun = self.get_queryset().model._meta.verbose_name
+        name = "id" if key == "pk" else key
+        return exceptions.NotFound(f"No {noun} has the {name} {self.record_id()}.")

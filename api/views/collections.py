@@ -188,12 +188,11 @@ class StatementViewSet(Collection):
     filter_backends = (DjangoFilterBackend, StatementSearchFilter, StrictOrderingFilter)
     lookup_value_regex = NUMBER
     lookup_case = None
+    plain_details = True
 
     def read(self, queryset):
-        # Unexpanded, a list reads plain values: the same JSON, without a model per row.
-        if "expand" in self.request.query_params:
-            return queryset
-        return s.StatementListSerializer.read(queryset)
+        # Lists, exports and details read plain values: the same JSON, without a model per row.
+        return s.StatementListSerializer.read(queryset, self.shape)
 
     def export_blocks(self, queryset, header):
         # Unexpanded, on PostgreSQL, the database writes the rows itself (COPY).
