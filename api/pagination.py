@@ -27,10 +27,13 @@ SMALL, LARGE = 1_000, 10_000
 class VersionedPaginator(Paginator):
     """A paginator whose count and pages' keys are cached for a dataset version (its key)."""
 
-    def __init__(self, object_list, per_page, dataset_key: str, read=None):
+    def __init__(self, object_list, per_page, dataset_key: str, read=None, by_keys_alone=False):
         super().__init__(object_list, per_page)
         self.dataset_key = dataset_key
         self.read = read or (lambda queryset: queryset)  # models, or the view's plain values
+        # Whether a page's rows are read by their keys alone, when the list's filters do not
+        # shape its rows: the keys were found with them already.
+        self.by_keys_alone = by_keys_alone
 
     @cached_property
     def _pks(self):
@@ -52,16 +55,23 @@ class VersionedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return cache.get_or_set(self._key("count"), self._pks.count, timeout=3600)
+        return cache.get_or_set(self._key("count"), self._count, timeout=3600)
+
+    def _count(self) -> int:
+        """A list that its first window of keys holds whole is counted by it (a page of it
+        needs the window anyway); a longer one, by the database."""
+        first = self._window(0, SMALL)
+        return len(first) if len(first) < SMALL else self._pks.count()
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
         keys = self._keys(bottom, top)
-        # Still with the list's filters: they may shape the rows (a participant's status as of
+        # With the list's filters, where they may shape the rows (a participant's status as of
         # a day); by key, they cost a few milliseconds instead of the planning of the whole.
-        rows = self.read(self.object_list.filter(pk__in=keys)) if keys else []
+        chosen = self.object_list.model._default_manager if self.by_keys_alone else self.object_list
+        rows = self.read(chosen.filter(pk__in=keys)) if keys else []
         found = {_row_key(row): row for row in rows}
         return self._get_page([found[key] for key in keys if key in found], number, self)
 
@@ -69,18 +79,21 @@ class VersionedPaginator(Paginator):
         """The keys of rows bottom to top, from the windows of keys that hold them."""
         keys, position = [], bottom
         while position < top:
-            start, size = _window(position)
-            window = cache.get_or_set(
-                self._key("keys", start, size),
-                lambda start=start, size=size: list(self._pks[start : start + size]),
-                timeout=3600,
-            )
-            keys += window[position - start : top - start]
+            start, size = _window_of(position)
+            keys += self._window(start, size)[position - start : top - start]
             position = start + size
         return keys
 
+    def _window(self, start: int, size: int) -> list:
+        """`size` keys from row `start` on, kept for the dataset's version."""
+        return cache.get_or_set(
+            self._key("keys", start, size),
+            lambda: list(self._pks[start : start + size]),
+            timeout=3600,
+        )
 
-def _window(position: int) -> tuple[int, int]:
+
+def _window_of(position: int) -> tuple[int, int]:
     """The window of keys that holds row `position`: its first row and its size."""
     size = SMALL if position < LARGE else LARGE
     return position - position % size, size
@@ -102,8 +115,10 @@ class Pagination(PageNumberPagination):
         # The view's dataset key (read once for its ETag), else the current one.
         dataset_key = getattr(self.view, "dataset_key", None) or dataset.key()
         # A collection's list may read its rows its own way; its other pages (history) not.
-        read = self.view.read if getattr(self.view, "action", None) == "list" else None
-        return VersionedPaginator(queryset, page_size, dataset_key, read)
+        listing = getattr(self.view, "action", None) == "list"
+        read = self.view.read if listing else None
+        alone = listing and getattr(self.view, "pages_by_keys_alone", False)
+        return VersionedPaginator(queryset, page_size, dataset_key, read, alone)
 
     def get_page_size(self, request):
         size = whole_number(request, self.page_size_query_param)

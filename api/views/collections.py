@@ -189,6 +189,7 @@ class StatementViewSet(Collection):
     lookup_value_regex = NUMBER
     lookup_case = None
     plain_details = True
+    pages_by_keys_alone = True  # its filters choose statements; they change no value of one
 
     def read(self, queryset):
         # Lists, exports and details read plain values: the same JSON, without a model per row.
