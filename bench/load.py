@@ -423,42 +423,45 @@ def _chain(base: str, path: str) -> dict:
         if w["kind"] != "restore":
             following[w["if_match"]].append(w)
     lost: list[str] = []
-    walked, links, open_ends, deleted_ends = set(), [], [], 0
+    walked, reached, links, open_ends, deleted_ends, forked = set(), set(), [], [], 0, 0
 
     def describe(w: dict) -> str:
         note = f" note={w['note']!r}" if w["note"] else ""
         after = f" -> {w['etag']}" if w["etag"] and w["kind"] != "DELETE" else ""
         return f"{w['kind']} by {w['editor']}{note} ({w['status']}{after})"
 
-    for restore in [None, *restores]:  # the links: from the creation, and from each restore
+    # The links: from the creation, and from each restore. Every branch of a fork is followed,
+    # so that what was based on a forked version is not counted again as a gap.
+    for restore in [None, *restores]:
         link = [restore] if restore else []
-        etag, seen_etags = restore["etag"] if restore else INITIAL[path], set()
-        while etag is not None and etag not in seen_etags:
-            seen_etags.add(etag)
+        stack = [restore["etag"] if restore else INITIAL[path]]
+        while stack:
+            etag = stack.pop()
+            if etag in reached:
+                continue
+            reached.add(etag)
             nexts = following.get(etag, [])
             if len(nexts) > 1:
+                forked += len(nexts) - 1
                 lost.append(f"{path}: fork at {etag}: {len(nexts)} successes based on it: "
                             + "; ".join(describe(w) for w in nexts))  # fmt: skip
             if not nexts:
                 open_ends.append(etag)
-                break
-            for w in nexts[1:]:  # a fork's other branches: walked for the count, not followed
+            for w in nexts:
                 walked.add(id(w))
-            w, etag = nexts[0], None
-            walked.add(id(w))
-            link.append(w)
-            if w["kind"] == "DELETE":
-                deleted_ends += 1
-            else:
-                etag = w["etag"]
+                link.append(w)
+                if w["kind"] == "DELETE":
+                    deleted_ends += 1
+                else:
+                    stack.append(w["etag"])
         links.append(link)
     lost += [
         f"{path}: gap: {describe(w)} was based on {w['if_match']}, a version no acknowledged "
-        "write of the chain made"
+        "write made"
         for w in done
         if w["kind"] != "restore" and id(w) not in walked
     ]
-    if len(open_ends) > 1:
+    if len(open_ends) > 1 and not forked:  # a fork leaves open ends of its own
         lost.append(f"{path}: {len(open_ends)} links end open, {len(restores)} restores for "
                     f"{deleted_ends} DELETEs: a deletion restored twice")  # fmt: skip
 
@@ -498,7 +501,7 @@ def _chain(base: str, path: str) -> dict:
         for note in order
         if note in sent and note not in answered
     ]
-    for link in links:
+    for link in links if not forked else []:  # a fork's branches have no one order
         places = [order[w["note"]] for w in link if w["note"] in order]
         if places != sorted(places):
             lost.append(f"{path}: the history's order of the notes differs from the chain's")
@@ -507,6 +510,7 @@ def _chain(base: str, path: str) -> dict:
         "lost": lost,
         "unacknowledged": unacknowledged,
         "length": sum(len(link) for link in links),
+        "forks": forked,
         "by_kind": Counter(w["kind"] for link in links for w in link),
         "links": len(links),
         "now": "deleted" if now == "deleted" else "present",
@@ -554,6 +558,8 @@ def _summary(environment, errors, chains, lost, unacknowledged, unfinished, fail
     done = Counter(w["kind"] for w in WRITES if w["outcome"] == "ok")
     statuses = Counter(w["status"] for w in WRITES if w["outcome"] == "refused")
     unknown = sum(w["outcome"] in {"error", "pending"} for w in WRITES)
+    forked = sum(c["forks"] for c in chains)
+    others = sum(": fork at " not in line for line in lost)
     lines = [
         "",
         f"== KP Data load test {RUN}: {users} users ({EDITORS} editors on {len(INITIAL)} "
@@ -574,10 +580,12 @@ def _summary(environment, errors, chains, lost, unacknowledged, unfinished, fail
     lines += [
         f"chain           {c['path']}: {c['length']} acknowledged writes in {c['links']} "
         f"link(s) ({_each(c['by_kind'])}), record {c['now']} at the end"
+        + (f"; {c['forks']} successes forked off it" if c["forks"] else "")
         for c in chains
     ]
     lines.append(
-        f"lost updates    {len(lost)} (forks, gaps, bad joins, writes missing); "
+        f"lost updates    {forked + others} ({forked} successes forked off a version another "
+        f"success was based on; {others} gaps, bad joins, writes missing); "
         f"{len(unacknowledged)} refused writes applied"
         if not unfinished
         else f"checked         could not finish: {unfinished}"
