@@ -36,7 +36,7 @@ restore: $(VENV)/.runtime .secret-key  ## Replace the database with a backup: ma
 fuzz: $(VENV)/.dev  ## schemathesis against a live server on PostgreSQL (DATABASE_URL's server)
 	.ci/fuzz $(EXAMPLES)
 
-load: $(VENV)/.dev  ## Load test: 50 clients for 60 s on PostgreSQL (127.0.0.1:5432); see bench/RESULTS.md
+load: $(VENV)/.dev  ## Load test on PostgreSQL: 50 clients (10 editors racing), 60 s; fails on a lost update
 	bench/load
 
 # Statements in the benchmark's database; BENCH_STATEMENTS=100000 is the quick run (~4 min).

@@ -68,7 +68,9 @@ class Editable:
         return record
 
     def written(self, record, status_code: int) -> Response:
-        """The record as a GET now returns it, with the ETag for the next If-Match."""
+        """The record as the write made it, with the ETag for the next If-Match: read in the
+        write's transaction, since a read after the commit could hold the next writer's version
+        (the writer told of a version it never made, and its If-Match chain broken)."""
         fresh = self.get_queryset().get(pk=record.pk)
         data = self.serializer_class(fresh, context=self.get_serializer_context()).data
         headers = {"ETag": content_etag(data)}
@@ -83,7 +85,7 @@ class Editable:
             serializer.is_valid(raise_exception=True)
             self.check_identifier_is_new(serializer.validated_data)
             record = serializer.save()
-        return self.written(record, status.HTTP_201_CREATED)
+            return self.written(record, status.HTTP_201_CREATED)
 
     def update(self, request, *args, partial=False, **kwargs):
         _ = request.data  # a body that is not JSON is a 400 before any precondition is weighed
@@ -92,7 +94,7 @@ class Editable:
             serializer = self.get_serializer(record, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
             serializer.save()
-        return self.written(record, status.HTTP_200_OK)
+            return self.written(record, status.HTTP_200_OK)
 
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
@@ -141,4 +143,4 @@ class Editable:
         model = self.get_queryset().model
         with self.writing():
             record = restore_last_deletion(model, self.collection().prefix, self.record_id())
-        return self.written(record, status.HTTP_201_CREATED)
+            return self.written(record, status.HTTP_201_CREATED)
