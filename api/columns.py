@@ -204,7 +204,7 @@ TOPIC_LINKS = m.Statement.topics.through.objects.order_by("topic__slug")
 
 def _topic_links(statements):
     """The topics of a statement, or of several, by slug."""
-    lookup = "statement_id__in" if isinstance(statements, list) else "statement_id"
+    lookup = "statement_id__any" if isinstance(statements, list) else "statement_id"
     return TOPIC_LINKS.filter(**{lookup: statements}).values("statement_id", "topic__slug")
 
 

@@ -71,7 +71,7 @@ class VersionedPaginator(Paginator):
         # With the list's filters, where they may shape the rows (a participant's status as of
         # a day); by key, they cost a few milliseconds instead of the planning of the whole.
         chosen = self.object_list.model._default_manager if self.by_keys_alone else self.object_list
-        rows = self.read(chosen.filter(pk__in=keys)) if keys else []
+        rows = self.read(chosen.filter(pk__any=keys)) if keys else []
         found = {_row_key(row): row for row in rows}
         return self._get_page([found[key] for key in keys if key in found], number, self)
 

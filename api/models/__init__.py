@@ -15,6 +15,7 @@ from .actors import (
 )
 from .base import Confidence, DatePrecision, Topic
 from .history import Actor, Change, EditorName, Version
+from .lookups import AnyOf
 from .meetings import (
     Chairmanship,
     DecisionRule,
@@ -32,6 +33,7 @@ from .statistics import Production, StatisticReport, Trade, TradeFlow
 __all__ = [
     "Actor",
     "Affiliation",
+    "AnyOf",
     "Bloc",
     "Chairmanship",
     "Change",

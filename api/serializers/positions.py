@@ -79,7 +79,7 @@ class PositionListSerializer(serializers.ListSerializer):
 def _linked(through, owner: str, target: str, owners: set) -> dict[int, list[str]]:
     """Each owner's linked slugs, sorted, in one query."""
     found: dict[int, list[str]] = {}
-    for key, slug_value in through.objects.filter(**{f"{owner}__in": owners}).values_list(
+    for key, slug_value in through.objects.filter(**{f"{owner}__any": owners}).values_list(
         owner, target
     ):
         found.setdefault(key, []).append(slug_value)
