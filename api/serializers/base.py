@@ -134,6 +134,7 @@ def _shaped(serializer_class, fields: str, expand: str):
     serializer = serializer_class(context={"request": shape})
     _ = serializer.fields  # a bad name raises here, and nothing is kept
     for field in serializer.fields.values():
-        if isinstance(field, serializers.BaseSerializer):
-            _ = field.fields  # an expanded reference's brief form, built now, once
+        brief = getattr(field, "child", field)  # a list of references: each one's brief form
+        if isinstance(brief, serializers.Serializer):
+            _ = brief.fields  # an expanded reference's brief form, built now, once
     return serializer

@@ -55,7 +55,7 @@ class PositionListSerializer(serializers.ListSerializer):
         rows = data if isinstance(data, list) else list(data)
         if not rows or not isinstance(rows[0], dict):
             return super().to_representation(rows)
-        fields = self.child.fields
+        fields = self.context.get("shape") or self.child.fields
         linked = {
             "topics": _linked(m.Proposal.topics.through, "proposal_id", "topic__slug",
                               {row["proposal_id"] for row in rows}) if "topics" in fields else {},

@@ -59,7 +59,9 @@ class Collection(
     renderer_classes = (JSONRenderer, CSVRenderer, NDJSONRenderer)
     # How an identifier in the URL is normalised: participant codes are upper case, slugs lower.
     lookup_case: str | None = "lower"
-    # A detail read as plain values by the list's `read`, and served by its list serializer.
+    # Lists served as plain values by their list serializer, from a shape built once; and
+    # details too, read by the list's `read`.
+    plain_values = False
     plain_details = False
 
     def list(self, request, *args, **kwargs):
@@ -111,7 +113,7 @@ class Collection(
     def shape(self) -> dict:
         """The fields this request asks for (`?fields=`, `?expand=`): a name that is not there
         is a 400. Built once per shape for the collections that serve plain values."""
-        if self.plain_details:
+        if self.plain_values:
             return shaped_fields(self.get_serializer_class(), self.request)
         return self.get_serializer().fields
 

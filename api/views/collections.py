@@ -166,6 +166,7 @@ class PositionViewSet(Collection):
     lookup_value_regex = NUMBER
     lookup_case = None
     restore = None  # a deleted stand comes back with its proposal's restore, or is written anew
+    plain_values = True
 
     def read(self, queryset):
         # Unexpanded, a list reads plain values: the same JSON, without a model per row.
@@ -188,7 +189,7 @@ class StatementViewSet(Collection):
     filter_backends = (DjangoFilterBackend, StatementSearchFilter, StrictOrderingFilter)
     lookup_value_regex = NUMBER
     lookup_case = None
-    plain_details = True
+    plain_values = plain_details = True
     pages_by_keys_alone = True  # its filters choose statements; they change no value of one
 
     def read(self, queryset):

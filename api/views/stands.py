@@ -16,6 +16,7 @@ from ..conditional import not_modified, request_etag
 from ..filtersets import PositionFilterSet
 from ..parameters import wants_bom
 from ..renderers import CSVRenderer, JSONRenderer, columns, csv_blocks
+from ..serializers.base import shaped_fields
 from ..serializers.positions import (
     CohesionSerializer,
     PairSerializer,
@@ -88,7 +89,11 @@ class ActorRecord(StandsOf):
             return unchanged
         actor = getattr(self.get_object(), self.lookup_field)
         rows = list(PositionListSerializer.read(chosen(request, **{self.actor_filter: actor})))
-        served = PositionSerializer(rows, many=True, context=self.get_serializer_context()).data
+        context = {
+            **self.get_serializer_context(),
+            "shape": shaped_fields(PositionSerializer, request),
+        }
+        served = PositionSerializer(rows, many=True, context=context).data
         taken = [stands.Stand(actor, row["proposal"], row["position"]) for row in served]
         topics = {row["proposal"]: row["topics"] for row in served}
         return self.answer(
