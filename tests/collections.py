@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from api.urls import router
+from api import registry
+from api.urls import COLLECTIONS as ROUTED
 from tests.helpers import API, KASANE, RUSSIA_AGENDA
 
 # The collections of the contract, in the order the API root lists them.
@@ -151,7 +152,9 @@ class Collection:
         return FACTS.get(self.name, Facts())  # test_collections fails for a collection without
 
 
-COLLECTIONS = [Collection(name, viewset, basename) for name, viewset, basename in router.registry]
+COLLECTIONS = [
+    Collection(name, viewset, registry.BY_PREFIX[name].basename) for name, viewset in ROUTED
+]
 NAMES = [collection.name for collection in COLLECTIONS]
 BY_NAME = {collection.name: collection for collection in COLLECTIONS}
 
