@@ -69,9 +69,11 @@ def make_many():
         f.TradeFactory(participant=shared["participant"], year=year)
 
 
+# A statement's topics are read with it on PostgreSQL (an array), by one query more elsewhere.
+TOPICS = 0 if connection.vendor == "postgresql" else 1
 # Queries that read a page's rows and their related records, expanded or not.
 ROWS = {"participants": 6, "organisations": 2, "people": 4, "blocs": 3, "chairmanships": 2,
-        "meetings": 4, "proposals": 7, "positions": 3, "statements": 2, "sources": 1,
+        "meetings": 4, "proposals": 7, "positions": 3, "statements": 1 + TOPICS, "sources": 1,
         "production": 3, "trade": 3}  # fmt: skip
 COUNTED = [(c.path, ",".join(c.facts.expand), ROWS[c.name]) for c in COLLECTIONS]
 # The dataset version and the page's keys, before the rows: a list shorter than a window of
@@ -166,7 +168,8 @@ def test_a_kept_detail_is_answered_anew_after_a_change(client):
 
 def test_statement_and_figure_details_cost_a_fixed_number_of_queries(client):
     statement = m.Statement.objects.filter(speaker__slug="hans-merket").first()
-    assert queries(client, f"/api/v1/statements/{statement.pk}/", expand="speaker,source") == 3
+    path = f"/api/v1/statements/{statement.pk}/"
+    assert queries(client, path, expand="speaker,source") == 2 + TOPICS  # the version, the row
     figure = m.Production.objects.filter(participant__code="BW").first()
     assert queries(client, f"/api/v1/production/{figure.pk}/", expand="participant,sources") == 4
 

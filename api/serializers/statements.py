@@ -26,8 +26,11 @@ class StatementListSerializer(serializers.ListSerializer):
     def read(cls, queryset, fields=None):
         """The statements of `queryset` as dicts of plain values, in its order: what `fields` (a
         request's shape, expanded references included) needs, or every column."""
-        reads = columns.READS if fields is None else columns.reads(fields)
-        return queryset.prefetch_related(None).values(*reads)
+        queryset = queryset.prefetch_related(None)
+        if fields is None:  # every column (the exports, that COPY may write)
+            return queryset.values(*columns.READS)
+        queryset, topics = columns.with_topics(queryset) if "topics" in fields else (queryset, ())
+        return queryset.values(*columns.reads(fields), *topics)
 
     def to_representation(self, data):
         rows = data if isinstance(data, list) else list(data)
