@@ -348,6 +348,9 @@ def create(client: Client, case: Case, **changes) -> dict:
 
 # For the history tests: every recorded collection's new record, and one field to PATCH on it
 # (the first of its case's PATCH). A stand's history is its proposal's.
+# Collections that are read only: a vocabulary, and status periods (written as a participant's
+# `status_history`). Every write to them is a 405.
+READ_ONLY = ("topics", "status-periods")
 NEW = {
     case.collection: (case.new, next(iter(case.patch.items())))
     for case in CASES

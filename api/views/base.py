@@ -36,9 +36,8 @@ class OpenView(KnownMethods, APIView):
     permission_classes = (AllowAny,)
 
 
-class Collection(
+class ReadOnlyCollection(
     KnownMethods,
-    Editable,
     ConditionalRequests,
     StrictParameters,
     StreamedExports,
@@ -46,7 +45,8 @@ class Collection(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    """A collection: list and detail for everyone, writes for editors, every parameter checked.
+    """A collection that is read only (a vocabulary): list and detail for everyone, every
+    parameter checked; a write is a 405.
 
     An unknown parameter is a 400 that lists the allowed ones, so that a typo never silently
     returns unfiltered data; a repeated parameter or a NUL byte is a 400 too.
@@ -101,3 +101,7 @@ class Collection(
             noun = self.get_queryset().model._meta.verbose_name
             name = "id" if key == "pk" else key
             raise exceptions.NotFound(f"No {noun} has the {name} {self.kwargs[key]}.") from None
+
+
+class Collection(Editable, ReadOnlyCollection):
+    """A collection: list and detail for everyone, writes for editors (api/editing.py)."""
