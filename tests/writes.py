@@ -181,7 +181,7 @@ CASES = [
     Case(
         "chairmanships",
         new={
-            "year": 2031,
+            "year": 2002,  # the one year of the KP's that the record gives no chair
             "chair": "ZA",
             "chair_person": None,
             "vice_chair": "BW",
@@ -196,13 +196,13 @@ CASES = [
     Case(
         "meetings",
         new={
-            "slug": "2031-plenary-testville",
+            "slug": "2026-plenary-testville",
             "kind": "plenary",
-            "title": "Plenary meeting 2031, Testville",
-            "year": 2031,
-            "start_date": "2031-11-03",
+            "title": "Plenary meeting 2026, Testville",
+            "year": 2026,
+            "start_date": "2026-11-03",
             "start_date_precision": "day",
-            "end_date": "2031-11-07",
+            "end_date": "2026-11-07",
             "end_date_precision": "day",
             "city": "Testville",
             "country": "ZA",
@@ -309,7 +309,7 @@ CASES = [
         "production",
         new={
             "participant": "ZA",
-            "year": 2031,
+            "year": 2002,  # a year of the KP's before its statistics
             "carats": 1234567.5,
             "value_usd": 98765432.1,
             **GRADED,
@@ -323,7 +323,7 @@ CASES = [
         "trade",
         new={
             "participant": "ZA",
-            "year": 2031,
+            "year": 2002,  # a year of the KP's before its statistics
             "flow": "export",
             "carats": 1234567.5,
             "value_usd": 98765432.1,
