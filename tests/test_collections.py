@@ -4,14 +4,16 @@ updated_since and confidence, ETags and 304s, files' names and a list's query co
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.collections import CONTRACT, FACTS, NAMES, Collection, each
+from tests.collections import BY_NAME, CONTRACT, FACTS, NAMES, Collection, each
 from tests.helpers import SERVER, address, problem, revalidate
 
 pytestmark = pytest.mark.django_db
@@ -336,3 +338,10 @@ def test_a_list_costs_the_same_queries_whatever_its_page_size_or_expand(client, 
         assert response.status_code == 200, response.content[:300]
         counted.append(len(captured))
     assert len(set(counted)) == 1, counted
+
+
+def test_the_contract_in_the_repository_names_every_collection_by_its_address():
+    contract = (Path(settings.BASE_DIR) / "docs" / "api.md").read_text()
+    rows = dict(re.findall(r"^\| ([a-z-]+) \| `/api/v1/([a-z-]+/\{[a-z]+\})/` \|", contract, re.M))
+    for collection in (BY_NAME[name] for name in CONTRACT):
+        assert rows.get(collection.name) == f"{collection.name}/{{{collection.key}}}", collection
