@@ -66,13 +66,19 @@ TYPES = {
     412: ("precondition-failed", "`If-Match` names a version that is no longer current: "
           "someone changed the record. Read it again, and apply your change to what it is now."),
     413: ("too-large", "The body is larger than a write can be."),
+    414: ("uri-too-long", "The request line (the address with its query) is longer than the "
+          "server reads (8190 bytes): ask for fewer values at once, or split the request."),
     415: ("unsupported-media-type", "Writes take JSON: send `Content-Type: application/json`."),
     428: ("precondition-required", "A change needs `If-Match` with the record's ETag, from a "
           "GET of it or the answer to your last write, so that nothing is overwritten blindly."),
     429: ("too-many-requests", "Too many requests from this client: wait the seconds "
           "`Retry-After` gives."),
+    431: ("header-too-large", "A header, or the request's head as a whole, is larger than the "
+          "server reads: send fewer or shorter headers (cookies included)."),
     500: ("server-error", "Something went wrong on our side; it has been logged. Try again, "
           "and tell us if it persists."),
+    501: ("not-implemented", "The request asks for something the server does not do, such as "
+          "a transfer coding other than chunked."),
     503: ("unavailable", "The database cannot be reached for now; try again shortly."),
 }  # fmt: skip
 
@@ -178,6 +184,13 @@ def _django_handler(code: int, detail: str):
 bad_request = _django_handler(400, "The request could not be understood.")
 permission_denied = _django_handler(403, "You do not have permission to do this.")
 page_not_found = _django_handler(404, "Nothing is found at this address.")
+
+
+def csrf_failure(request, reason: str = ""):
+    """Django's CSRF refusal (a form of the admin's posted without its token), as a problem."""
+    return problem_response(
+        403, "The form was sent without a valid CSRF token: reload its page and send it again."
+    )
 
 
 @require_safe

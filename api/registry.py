@@ -76,6 +76,12 @@ COLLECTIONS = (
     Collection(m.Trade, "trade", "trade", "id",
                "Rough-diamond imports and exports per participant and year",
                (Part(m.StatisticReport, "reports", "trade"),)),
+    Collection(m.Topic, "topics", "topic", "slug",
+               "The topics proposals and statements are tagged with, and how many of each"),
+    # A status period is a collection of its own and a part of its participant, in whose
+    # history it is kept.
+    Collection(m.StatusPeriod, "status-periods", "status-period", "id",
+               "Every suspension and withdrawal, with its dates and sources"),
 )  # fmt: skip
 
 BY_MODEL = {collection.model: collection for collection in COLLECTIONS}

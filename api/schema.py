@@ -96,7 +96,9 @@ TAGS = [
     ("people", "Chairs, speakers and officials, with their roles."),
     ("blocs", "Groups of participants that sources say act together."),
     ("chairmanships", "Who chaired the KP each year."),
+    ("status-periods", "Every suspension and withdrawal of a participant, with its dates."),
     ("sources", "The public pages every record cites."),
+    ("topics", "The topics proposals and statements are tagged with."),
     ("changes", "What changed: the feed of every change, and its Atom form."),
     ("dataset", "The API's root, the whole dataset as one ZIP, and the problem types."),
 ]  # fmt: skip

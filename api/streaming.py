@@ -9,7 +9,7 @@ from django.http import StreamingHttpResponse
 from rest_framework import exceptions
 from rest_framework.reverse import reverse
 
-from . import parameters
+from . import parameters, registry
 from .renderers import columns, csv_blocks, ndjson_blocks
 
 STREAMED = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson; charset=utf-8"}
@@ -40,7 +40,7 @@ class StreamedExports:
             )
             raise exceptions.ValidationError({"expand": [message]})
         blocks = self.export_blocks(queryset, header)
-        return self.attachment(blocks, self.get_queryset().model._meta.verbose_name_plural)
+        return self.attachment(blocks, registry.BY_MODEL[self.get_queryset().model].prefix)
 
     def table(self, header, rows, name: str) -> StreamingHttpResponse:
         """Rows as a streamed CSV or NDJSON attachment named after the collection and the day."""

@@ -219,6 +219,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 # A request body larger than this (1 MiB; a record is a few KiB) is a 413 (api/parsers.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Every error is problem details (api/problems.py), a refused form's CSRF check too.
+CSRF_FAILURE_VIEW = "api.problems.csrf_failure"
 
 TIME_ZONE = "UTC"
 USE_I18N = True

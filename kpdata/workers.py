@@ -10,11 +10,13 @@ byte, or of the connection, closes the connection.
 
 import contextlib
 import errno
+import json
 import selectors
 import time
 from collections import deque
 from functools import partial
 
+from gunicorn import util
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 # Seconds a client has to send a request's whole head (nginx's client_header_timeout is 60 s;
@@ -24,11 +26,41 @@ HEADER_TIMEOUT = 10.0
 HEAD_LIMIT = 64 * 1024
 
 
+# What gunicorn's refusals say, by status, beside the parser's own words (which may be empty).
+REFUSALS = {
+    400: "The request could not be read as HTTP/1.1",
+    414: "The request line (method, address and query) is longer than the server reads: ask "
+    "for fewer values at once, or split the request",
+    431: "A header, or the head as a whole, is larger than the server reads",
+}
+
+
+def write_problem(sock, status_int: int, reason: str, mesg: str) -> None:
+    """gunicorn's answer to a request it refuses itself (too long a line or header, a malformed
+    request), as problem details (api/problems.py) instead of its HTML page."""
+    from api.problems import PROBLEM_TYPE, problem  # the app is loaded by the time it answers
+
+    said = " ".join(mesg.split())[:200]
+    detail = REFUSALS.get(status_int, said or reason)
+    if said and status_int in REFUSALS:
+        detail = f"{detail}: {said}"
+    body = json.dumps(problem(status_int, detail + ("" if detail.endswith(".") else "."))).encode()
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
+        f"Content-Type: {PROBLEM_TYPE}\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
 class HeadFirstWorker(ThreadWorker):
-    """gthread, with each request's head read in the event loop instead of a thread."""
+    """gthread, with each request's head read in the event loop instead of a thread, and its
+    own error answers written as problem details."""
 
     def init_process(self):
         self.heads = deque()  # connections whose head is coming, oldest deadline first
+        # gunicorn's handle_error decides the status and logs; its page is written by
+        # util.write_error, which this worker's process writes as problem details instead.
+        util.write_error = write_problem
         super().init_process()
 
     def accept(self, listener):

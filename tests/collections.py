@@ -12,7 +12,7 @@ from tests.helpers import API, KASANE, RUSSIA_AGENDA
 # The collections of the contract, in the order the API root lists them.
 CONTRACT = ["participants", "organisations", "people", "blocs", "chairmanships", "meetings",
             "proposals", "positions", "statements", "sources", "production",
-            "trade"]  # fmt: skip
+            "trade", "topics", "status-periods"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class Facts:
     malformed: tuple[str, ...] = ()  # addresses no identifier has: a 404 all the same
     other_case: tuple[tuple[str, str], ...] = ()  # an identifier as asked, and as served
     misspelt: tuple[str, ...] = ()  # parameters a user might mistype: each a 400
+    graded: bool = True  # its records carry a confidence grade and a note (all but topics)
     # Queries that together list every record (a plain list leaves some out).
     everything: tuple[dict[str, str], ...] = field(default_factory=lambda: ({},))
 
@@ -106,6 +107,19 @@ FACTS = {
         unknown=("999999", "0"),
         malformed=("99999999999999999999999", "2021-BW"),
         everything=({}, {"participant": "world"}),
+    ),
+    "topics": Facts(
+        unknown=("russia", "no-such-topic"),
+        malformed=("not_a_slug!",),
+        other_case=(("Russia-Ukraine", "russia-ukraine"),),
+        misspelt=("topic", "name"),
+        graded=False,
+    ),
+    "status-periods": Facts(
+        expand=("participant", "sources"),
+        unknown=("999999", "0"),
+        malformed=("99999999999999999999999", "zw-2009"),
+        misspelt=("active_at", "country"),
     ),
 }
 

@@ -211,6 +211,7 @@ def test_topic_narrows_the_feed_to_the_proposals_and_statements_on_it(client):
     entries, _ = follow(client, CHANGES, {"topic": topic.slug, "page_size": 1000})
     expected = {("proposals", s) for s in topic.proposals.values_list("slug", flat=True)}
     expected |= {("statements", str(i)) for i in topic.statements.values_list("id", flat=True)}
+    expected.add(("topics", topic.slug))  # the topic itself, named and described
     assert {(e["collection"], e["record"]) for e in entries} == expected
 
 

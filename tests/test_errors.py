@@ -1,6 +1,7 @@
 """Every bad input gets a clear problem-details answer: a 400 that names it, a 404 or a 406."""
 
 import pytest
+from django.test import Client
 
 from api import models as m
 from tests.helpers import problem
@@ -105,6 +106,17 @@ def test_writing_without_a_token_is_a_401_problem(client):
 
 def test_a_bad_host_header_is_a_400_problem(client):
     problem(client.get("/api/v1/", HTTP_HOST="evil.example.com"), 400)
+
+
+def test_a_form_without_its_csrf_token_is_a_403_problem():
+    response = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x"})
+    assert "CSRF" in problem(response, 403)["detail"]
+
+
+def test_a_form_too_large_outside_the_api_is_a_problem_too(client):
+    # Django refuses it itself (RequestDataTooBig) before any view reads it.
+    response = client.post("/admin/login/", {"username": "x" * (2 * 1024 * 1024)})
+    problem(response, 400)
 
 
 @pytest.mark.parametrize("depth", [40, 1_000, 100_000])

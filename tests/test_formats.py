@@ -29,6 +29,8 @@ CASES = [
     ("/api/v1/chairmanships/", {"year_after": "2010"}),
     ("/api/v1/organisations/", {"kp_observer": "true"}),
     ("/api/v1/positions/", {"organisation": "kp-civil-society-coalition", "expand": "proposal"}),
+    ("/api/v1/topics/", {"search": "russia"}),
+    ("/api/v1/status-periods/", {"status": "suspended", "expand": "participant"}),
 ]
 
 

@@ -137,3 +137,17 @@ def test_everyone_observers_included_who_opposed_the_2011_kinshasa_agreement(cli
     )
     actors = {row["participant"] or row["organisation"] for row in body["results"]}
     assert {"kp-civil-society-coalition", "global-witness"} <= actors
+
+
+def test_which_participants_were_ever_suspended(client):
+    body = get(client, "/api/v1/status-periods/?status=suspended&expand=participant")
+    assert {"CF", "LB", "CG", "CI", "VE"} <= {p["participant"]["code"] for p in body["results"]}
+    assert all(period["status"] == "suspended" and period["sources"] for period in body["results"])
+
+
+def test_which_topics_there_are_and_how_much_each_is_used(client):
+    body = get(client, "/api/v1/topics/")
+    assert body["count"] == 11
+    assert all(
+        topic["name"] and topic["statements"] + topic["proposals"] for topic in body["results"]
+    )

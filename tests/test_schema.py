@@ -11,6 +11,7 @@ from openapi_core import Config, OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
 
 from api import models as m
+from tests.test_suggestions import CHOICE_FILTERS
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +183,15 @@ def test_a_client_generated_from_the_schema_has_a_module_per_collection(schema, 
         "chairmanships",
         "sources",
     } <= modules
+
+
+def test_every_filter_of_fixed_values_lists_them_in_the_schema(schema):
+    for collection, name, filter_ in (param.values for param in CHOICE_FILTERS):
+        parameters = schema["paths"][collection.path]["get"]["parameters"]
+        (parameter,) = [p for p in parameters if p["name"] == name]
+        items = parameter["schema"].get("items", parameter["schema"])
+        expected = {value for value, _ in filter_.extra["choices"]}
+        assert set(items["enum"]) == expected, (collection, name)
+    periods = schema["paths"]["/api/v1/status-periods/"]["get"]["parameters"]
+    (status,) = [p for p in periods if p["name"] == "status"]
+    assert set(status["schema"]["items"]["enum"]) == {"active", "suspended", "withdrawn"}

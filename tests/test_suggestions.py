@@ -54,7 +54,10 @@ def test_a_bad_choice_lists_the_choices(client, collection, name, filter_):
 
 def test_the_readme_s_example_topic_is_found_from_part_of_it(client):
     body = problem(client.get(f"{API}statements/", {"topic": "russia"}), 400)
-    assert body["errors"]["topic"] == ["Unknown topic slug: russia. Did you mean russia-ukraine?"]
+    assert body["errors"]["topic"] == [
+        "Unknown topic slug: russia. Did you mean russia-ukraine? "
+        "Every one of the topics: /api/v1/topics/."
+    ]
 
 
 ACTORS = [("ZAF", "ZA"), ("south africa", "ZA"), ("cote d'ivoire", "CI"),

@@ -7,7 +7,7 @@ import pytest
 from api import models as m
 from tests.collections import NAMES
 from tests.helpers import address, path_of, problem
-from tests.writes import CASES, Case, create, fetch, send
+from tests.writes import CASES, READ_ONLY, Case, create, fetch, send
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,17 @@ def as_sent(served: dict, sent: dict) -> dict:
 
 
 def test_every_collection_has_its_case_here():
-    assert [case.collection for case in CASES] == NAMES
+    assert [case.collection for case in CASES] == [n for n in NAMES if n not in READ_ONLY]
+
+
+@pytest.mark.parametrize("collection", READ_ONLY)
+def test_a_read_only_collection_refuses_every_write_with_a_405_problem(client, editor, collection):
+    record = address(client.get(f"/api/v1/{collection}/").json()["results"][0])
+    for method, path in (("POST", f"/api/v1/{collection}/"), ("PUT", record), ("PATCH", record),
+                         ("DELETE", record)):  # fmt: skip
+        body = problem(send(editor, method, path, {}, if_match="*"), 405)
+        assert method in body["detail"], body
+        assert "POST" not in client.options(path)["Allow"]
 
 
 def leave_out(served: dict, errors: dict) -> dict:

@@ -94,7 +94,7 @@ def test_a_patch_may_not_empty_a_records_sources(editor):
 
 def test_a_meeting_that_ends_before_it_starts_is_a_400_naming_the_end_date(editor):
     case = BY_NAME["meetings"]
-    sent = {**case.new, "start_date": "2031-11-07", "end_date": "2031-11-03"}
+    sent = {**case.new, "start_date": "2026-11-07", "end_date": "2026-11-03"}
 
     body = problem(send(editor, "POST", case.list, sent), 400)
 
@@ -181,7 +181,7 @@ def test_a_statement_with_neither_speaker_nor_description_is_a_400_naming_them(e
         ("organisations", {"slug": "a-brand-new-slug"}),
         ("people", {"slug": "a-brand-new-slug"}),
         ("blocs", {"slug": "a-brand-new-slug"}),
-        ("chairmanships", {"year": 2032}),
+        ("chairmanships", {"year": 2002}),
         ("meetings", {"slug": "a-brand-new-slug"}),
         ("proposals", {"slug": "a-brand-new-slug"}),
         ("sources", {"slug": "a-brand-new-slug"}),

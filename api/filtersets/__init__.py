@@ -5,6 +5,7 @@ from .meetings import ChairmanshipFilterSet, MeetingFilterSet, ProposalFilterSet
 from .positions import PositionFilterSet
 from .statements import SourceFilterSet, StatementFilterSet
 from .statistics import ProductionFilterSet, TradeFilterSet
+from .vocabularies import StatusPeriodFilterSet, TopicFilterSet
 
 __all__ = [
     "BlocFilterSet",
@@ -18,5 +19,7 @@ __all__ = [
     "ProposalFilterSet",
     "SourceFilterSet",
     "StatementFilterSet",
+    "StatusPeriodFilterSet",
+    "TopicFilterSet",
     "TradeFilterSet",
 ]

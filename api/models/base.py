@@ -106,12 +106,19 @@ class SourcedModel(GradedModel):
         abstract = True
 
 
-class Topic(models.Model):
-    """A subject tag shared by proposals and statements, such as `definition-reform`."""
+class Topic(TimestampedModel):
+    """A subject tag shared by proposals and statements, such as `definition-reform`.
+
+    Its name and description are the project's editorial vocabulary (fixtures/topics.csv), not
+    facts about the KP: they say what the tag covers."""
 
     slug = models.SlugField(
         max_length=60, unique=True, validators=[slug_validator], help_text="The topic, as a slug."
     )
+    name = models.CharField(
+        max_length=120, blank=True, help_text="The topic's name; empty for a tag not yet named."
+    )
+    description = models.TextField(blank=True, help_text="What the tag covers.")
 
     class Meta:
         ordering = ["slug"]

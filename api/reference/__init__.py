@@ -12,7 +12,7 @@ from django.db import transaction
 
 from api import history
 
-from . import governance, meetings, pages, statements, statistics
+from . import governance, meetings, pages, statements, statistics, topics
 from .parsing import BadValue
 from .plan import Plan
 from .sync import LOADER, unsourced, write
@@ -49,6 +49,7 @@ def plan(fixtures: Path = FIXTURES) -> Plan:
     statements.statements(plan, "reference/kp-statements.csv", labels, names)
     statements.statements(plan, "seed-article.csv", labels, names)
     meetings.blocs(plan, "blocs.csv")
+    topics.topics(plan, "topics.csv")
     statistics.figures(plan, "reference/kp-statistics.csv")
     statistics.reports(plan, "reference/kp-statistics-reports.csv")
     plan.finish_sources(host_kinds(plan, "source-hosts.csv"))

@@ -9,6 +9,8 @@ from .briefs import (
     PersonBriefSerializer,
     ProposalBriefSerializer,
     SourceBriefSerializer,
+    StatusPeriodBriefSerializer,
+    TopicBriefSerializer,
 )
 from .history import ChangeSerializer
 from .meetings import ChairmanshipSerializer, MeetingSerializer, ProposalSerializer
@@ -23,6 +25,7 @@ from .statistics import (
     TradeYearSummarySerializer,
     YearSummarySerializer,
 )
+from .vocabularies import StatusPeriodSerializer, TopicSerializer
 
 __all__ = [
     "BlocBriefSerializer",
@@ -47,6 +50,10 @@ __all__ = [
     "SourceSerializer",
     "StatementListSerializer",
     "StatementSerializer",
+    "StatusPeriodBriefSerializer",
+    "StatusPeriodSerializer",
+    "TopicBriefSerializer",
+    "TopicSerializer",
     "TradeParticipantSummarySerializer",
     "TradeSerializer",
     "TradeYearSummarySerializer",

@@ -12,7 +12,10 @@ from .briefs import (
 )
 
 
-class StatusPeriodSerializer(serializers.ModelSerializer):
+class StatusHistorySerializer(serializers.ModelSerializer):
+    """A period of a participant's status history, inside the participant (the collection
+    `status-periods` serves each period with its participant and address)."""
+
     sources = slugs()
 
     class Meta:
@@ -30,7 +33,7 @@ class ParticipantSerializer(ShapedSerializer):
         read_only=True,
         help_text="Status today, or on the `as_of` day of a list: follows from status_history.",
     )
-    status_history = StatusPeriodSerializer(
+    status_history = StatusHistorySerializer(
         source="status_periods",
         many=True,
         read_only=True,

@@ -27,6 +27,8 @@ BlocBriefSerializer = brief(m.Bloc, "name")
 MeetingBriefSerializer = brief(m.Meeting, "title", "kind", "start_date", "start_date_precision")
 ProposalBriefSerializer = brief(m.Proposal, "title", "outcome")
 StatementBriefSerializer = brief(m.Statement, "date", "date_precision", "language", "text")
+TopicBriefSerializer = brief(m.Topic, "name")
+StatusPeriodBriefSerializer = brief(m.StatusPeriod, "status", "start", "end")
 SourceBriefSerializer = brief(
     m.Source,
     "title",

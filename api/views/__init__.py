@@ -1,7 +1,7 @@
 """The views: a ViewSet per collection, named `<Model>ViewSet` (the router finds them by that
 name), and the pages beside them."""
 
-from .base import Collection, OpenView
+from .base import Collection, OpenView, ReadOnlyCollection
 from .changes import ChangesAtomView, ChangesView
 from .charts import SVGRenderer
 from .collections import (
@@ -19,6 +19,7 @@ from .collections import (
 from .site import ExportView, RootView, SchemaView
 from .stands import AgreementView
 from .statistics import ProductionViewSet, TradeViewSet
+from .vocabularies import StatusPeriodViewSet, TopicViewSet
 
 __all__ = [
     "AgreementView",
@@ -36,10 +37,13 @@ __all__ = [
     "PositionViewSet",
     "ProductionViewSet",
     "ProposalViewSet",
+    "ReadOnlyCollection",
     "RootView",
     "SVGRenderer",
     "SchemaView",
     "SourceViewSet",
     "StatementViewSet",
+    "StatusPeriodViewSet",
+    "TopicViewSet",
     "TradeViewSet",
 ]

@@ -40,9 +40,8 @@ class OpenView(KnownMethods, APIView):
     permission_classes = (AllowAny,)
 
 
-class Collection(
+class ReadOnlyCollection(
     KnownMethods,
-    Editable,
     ConditionalRequests,
     StrictParameters,
     StreamedExports,
@@ -50,7 +49,8 @@ class Collection(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    """A collection: list and detail for everyone, writes for editors, every parameter checked.
+    """A collection that is read only (a vocabulary): list and detail for everyone, every
+    parameter checked; a write is a 405.
 
     An unknown parameter is a 400 that lists the allowed ones, so that a typo never silently
     returns unfiltered data; a repeated parameter or a NUL byte is a 400 too.
@@ -149,3 +149,7 @@ class Collection(
         noun = self.get_queryset().model._meta.verbose_name
         name = "id" if key == "pk" else key
         return exceptions.NotFound(f"No {noun} has the {name} {self.record_id()}.")
+
+
+class Collection(Editable, ReadOnlyCollection):
+    """A collection: list and detail for everyone, writes for editors (api/editing.py)."""

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from api import models as m
 
+from . import facts
 from .base import (
     GRADED,
     Identifier,
@@ -14,6 +15,26 @@ from .base import (
     row_identity,
     sources,
 )
+
+
+def current(attrs: dict, instance, name: str):
+    """A field's value after the write: as sent, else as stored (a PATCH sends a part)."""
+    return attrs[name] if name in attrs else getattr(instance, name, None)
+
+
+def refuse(errors: dict) -> None:
+    """A 400 naming each field whose check failed, if any did."""
+    if found := {name: messages for name, messages in errors.items() if messages}:
+        raise serializers.ValidationError(found)
+
+
+class KPYear:
+    """A `year` within the KP's years."""
+
+    def validate_year(self, year):
+        if messages := facts.kp_year(year):
+            raise serializers.ValidationError(messages)
+        return year
 
 
 class StatusPeriodWriteSerializer(RowSerializer):
@@ -82,7 +103,7 @@ class BlocWriteSerializer(WriteSerializer):
         fields = ("slug", "name", "description", "members", *GRADED, "sources")
 
 
-class ChairmanshipWriteSerializer(WriteSerializer):
+class ChairmanshipWriteSerializer(KPYear, WriteSerializer):
     identifier = "year"
     chair = code(allow_null=True, required=False)
     chair_person = Identifier(m.Person, allow_null=True, required=False)
@@ -94,7 +115,7 @@ class ChairmanshipWriteSerializer(WriteSerializer):
         fields = ("year", "chair", "chair_person", "vice_chair", *GRADED, "sources")
 
 
-class MeetingWriteSerializer(WriteSerializer):
+class MeetingWriteSerializer(KPYear, WriteSerializer):
     host = code(allow_null=True, required=False)
     chair = code(allow_null=True, required=False)
     sources = sources()
@@ -104,6 +125,13 @@ class MeetingWriteSerializer(WriteSerializer):
         fields = ("slug", "kind", "title", "year", "start_date", "start_date_precision",
                   "end_date", "end_date_precision", "city", "country", "host", "chair", "outcome",
                   "communique_adopted", *GRADED, "sources")  # fmt: skip
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        year = current(attrs, self.instance, "year")
+        refuse({name: facts.within_year(current(attrs, self.instance, name), year)
+                for name in ("start_date", "end_date")})  # fmt: skip
+        return attrs
 
 
 class PositionWriteSerializer(RowSerializer):
@@ -145,7 +173,15 @@ class StandWriteSerializer(WriteSerializer):
 
     def validate(self, attrs):
         _one_actor(attrs, self.instance)
-        return super().validate(attrs)
+        attrs = super().validate(attrs)
+        proposal = current(attrs, self.instance, "proposal")
+        participant = current(attrs, self.instance, "participant")
+        refuse({"participant": facts.took_part(participant, *_tabled(proposal))})
+        return attrs
+
+
+def _tabled(proposal) -> tuple:
+    return proposal.tabled_on, proposal.tabled_on_precision
 
 
 class ProposalWriteSerializer(WriteSerializer):
@@ -166,6 +202,30 @@ class ProposalWriteSerializer(WriteSerializer):
         fields = ("slug", "title", "summary", "meeting", "tabled_on", "tabled_on_precision",
                   "tabled_by", "tabled_by_organisations", "topics", "decision_rule", "outcome",
                   "positions", *GRADED, "sources")  # fmt: skip
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        day = current(attrs, self.instance, "tabled_on")
+        precision = current(attrs, self.instance, "tabled_on_precision")
+        if "positions" in attrs:
+            found = [{"participant": facts.took_part(row.get("participant"), day, precision)}
+                     for row in attrs["positions"]]  # fmt: skip
+            if any(row["participant"] for row in found):
+                raise serializers.ValidationError(
+                    {"positions": [{k: v for k, v in row.items() if v} for row in found]}
+                )
+        elif self.instance is not None and "tabled_on" in attrs:  # the stands stored must hold
+            stands = self.instance.positions.exclude(participant=None).select_related("participant")
+            refuse(
+                {
+                    "tabled_on": [
+                        message
+                        for stand in stands
+                        for message in facts.took_part(stand.participant, day, precision)
+                    ]
+                }
+            )
+        return attrs
 
     def validate_positions(self, rows):
         actors = [row_identity(row, ("participant", "organisation")) for row in rows]
@@ -190,6 +250,11 @@ class StatementWriteSerializer(WriteSerializer):
                   "speaker_role", "organisation", "participant", "meeting", "proposal", "topics",
                   "language", "source", *GRADED)  # fmt: skip
 
+    def validate_language(self, language):
+        if messages := facts.bcp47(language):
+            raise serializers.ValidationError(messages)
+        return language
+
 
 class SourceWriteSerializer(WriteSerializer):
     class Meta:
@@ -198,7 +263,7 @@ class SourceWriteSerializer(WriteSerializer):
                   "published_on_precision", *GRADED)  # fmt: skip
 
 
-class ProductionWriteSerializer(WriteSerializer):
+class ProductionWriteSerializer(KPYear, WriteSerializer):
     identifier = None
     participant = code(allow_null=True, help_text="Code, or null for the world total.")
     sources = sources()
