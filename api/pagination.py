@@ -27,13 +27,13 @@ SMALL, LARGE = 1_000, 10_000
 class VersionedPaginator(Paginator):
     """A paginator whose count and pages' keys are cached for a dataset version (its key)."""
 
-    def __init__(self, object_list, per_page, dataset_key: str, read=None, by_keys_alone=False):
+    def __init__(self, object_list, per_page, dataset_key: str, read=None, unfiltered=None):
         super().__init__(object_list, per_page)
         self.dataset_key = dataset_key
         self.read = read or (lambda queryset: queryset)  # models, or the view's plain values
-        # Whether a page's rows are read by their keys alone, when the list's filters do not
-        # shape its rows: the keys were found with them already.
-        self.by_keys_alone = by_keys_alone
+        # Where a page's rows are read by their keys alone (the view's queryset before its
+        # filters), when the filters do not shape the rows: the keys were found with them.
+        self.unfiltered = unfiltered
 
     @cached_property
     def _pks(self):
@@ -70,7 +70,7 @@ class VersionedPaginator(Paginator):
         keys = self._keys(bottom, top)
         # With the list's filters, where they may shape the rows (a participant's status as of
         # a day); by key, they cost a few milliseconds instead of the planning of the whole.
-        chosen = self.object_list.model._default_manager if self.by_keys_alone else self.object_list
+        chosen = self.object_list if self.unfiltered is None else self.unfiltered
         rows = self.read(chosen.filter(pk__any=keys)) if keys else []
         found = {_row_key(row): row for row in rows}
         return self._get_page([found[key] for key in keys if key in found], number, self)
@@ -118,7 +118,8 @@ class Pagination(PageNumberPagination):
         listing = getattr(self.view, "action", None) == "list"
         read = self.view.read if listing else None
         alone = listing and getattr(self.view, "pages_by_keys_alone", False)
-        return VersionedPaginator(queryset, page_size, dataset_key, read, alone)
+        unfiltered = self.view.get_queryset() if alone else None
+        return VersionedPaginator(queryset, page_size, dataset_key, read, unfiltered)
 
     def get_page_size(self, request):
         size = whole_number(request, self.page_size_query_param)

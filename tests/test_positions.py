@@ -385,11 +385,19 @@ def count_queries(client, path: str, **params) -> int:
     return len([query for query in captured if "SAVEPOINT" not in query["sql"]])
 
 
+# A record's stands read their topics and sources with them on PostgreSQL, apart elsewhere.
+APART = 0 if connection.vendor == "postgresql" else 2
+
+
 @pytest.mark.parametrize(
     ("path", "params", "expected"),
     [
-        ("participants/US/record/", {}, 6),
-        ("organisations/kp-civil-society-coalition/record/", {"topic": "marange-zimbabwe"}, 7),
+        ("participants/US/record/", {}, 4 + APART),
+        (
+            "organisations/kp-civil-society-coalition/record/",
+            {"topic": "marange-zimbabwe"},
+            5 + APART,
+        ),
         ("blocs/western-bloc/cohesion/", {}, 5),
         ("agreement/", {}, 2),
         ("agreement/", {"actors": "US,EU,kp-civil-society-coalition", "format": "csv"}, 4),

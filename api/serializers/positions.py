@@ -1,5 +1,10 @@
 """Positions: each actor's stand on a proposal, as a record of its own and inside its proposal."""
 
+import operator
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connections
+from django.db.models import OuterRef
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -36,7 +41,8 @@ class ProposalPositionSerializer(serializers.ModelSerializer):
 class PositionListSerializer(serializers.ListSerializer):
     """Stands in a list. Unexpanded, the view reads them as plain values (`read`), and each
     becomes the same JSON as PositionSerializer's without a model per row; the proposals' topics
-    and the stands' sources come in two narrow queries. Tests hold the two paths equal."""
+    and the stands' sources come with the rows (PostgreSQL) or in two narrow queries. Tests
+    hold the two paths equal."""
 
     # Each served field, and the value it is read from (the proposal's, for its date).
     READS = {"id": "id", "proposal": "proposal__slug", "meeting": "proposal__meeting__slug",
@@ -46,34 +52,64 @@ class PositionListSerializer(serializers.ListSerializer):
              "confidence": "confidence", "note": "note", "created_at": "created_at",
              "updated_at": "updated_at"}  # fmt: skip
 
+    # Each stand's proposal's topics and its sources, read with it on PostgreSQL (arrays of
+    # slugs); elsewhere in one narrow query each.
+    LINKED = {
+        "topics": lambda: (
+            m.Proposal.topics.through.objects.filter(proposal_id=OuterRef("proposal_id"))
+            .order_by("topic__slug")
+            .values("topic__slug")
+        ),
+        "sources": lambda: (
+            m.Position.sources.through.objects.filter(position_id=OuterRef("pk"))
+            .order_by("source__slug")
+            .values("source__slug")
+        ),
+    }
+
     @classmethod
     def read(cls, queryset):
         """The stands of `queryset` as dicts of plain values, in its order."""
-        return queryset.prefetch_related(None).values(*cls.READS.values(), "proposal_id")
+        queryset = queryset.prefetch_related(None)
+        if connections[queryset.db].vendor == "postgresql":
+            arrays = {f"{name}_slugs": ArraySubquery(links()) for name, links in cls.LINKED.items()}
+            queryset = queryset.annotate(**arrays)
+        else:
+            arrays = {}
+        return queryset.values(*cls.READS.values(), "proposal_id", *arrays)
 
     def to_representation(self, data):
         rows = data if isinstance(data, list) else list(data)
         if not rows or not isinstance(rows[0], dict):
             return super().to_representation(rows)
         fields = self.context.get("shape") or self.child.fields
-        linked = {
-            "topics": _linked(m.Proposal.topics.through, "proposal_id", "topic__slug",
-                              {row["proposal_id"] for row in rows}) if "topics" in fields else {},
-            "sources": _linked(m.Position.sources.through, "position_id", "source__slug",
-                               {row["id"] for row in rows}) if "sources" in fields else {},
-        }  # fmt: skip
         base = self.context["request"].build_absolute_uri(reverse("v1:position-list"))
         getters = []
         for name, field in fields.items():
             if name == "url":
                 getters.append((name, lambda row: f"{base}{row['id']}/"))
-            elif name in linked:
-                key = "proposal_id" if name == "topics" else "id"
-                found = linked[name]
-                getters.append((name, lambda row, found=found, key=key: found.get(row[key], [])))
+            elif name in self.LINKED:
+                getters.append((name, self._linked_getter(name, rows)))
             else:
                 getters.append((name, _plain(field, self.READS[name])))
         return [{name: get(row) for name, get in getters} for row in rows]
+
+    @staticmethod
+    def _linked_getter(name: str, rows: list[dict]):
+        """A stand's topics or sources: read with the rows, or in one query for them all."""
+        if f"{name}_slugs" in rows[0]:
+            return operator.itemgetter(f"{name}_slugs")
+        through, owner, target, key = APART[name]
+        found = _linked(through, owner, target, {row[key] for row in rows})
+        return lambda row: found.get(row[key], [])
+
+
+# Where the topics and sources are read apart (SQLite): the links, whose owner, the linked
+# slug, and the row's value that is the owner.
+APART = {
+    "topics": (m.Proposal.topics.through, "proposal_id", "topic__slug", "proposal_id"),
+    "sources": (m.Position.sources.through, "position_id", "source__slug", "id"),
+}
 
 
 def _linked(through, owner: str, target: str, owners: set) -> dict[int, list[str]]:

@@ -167,6 +167,7 @@ class PositionViewSet(Collection):
     lookup_case = None
     restore = None  # a deleted stand comes back with its proposal's restore, or is written anew
     plain_values = True
+    pages_by_keys_alone = True  # its filters choose stands; they change no value of one
 
     def read(self, queryset):
         # Unexpanded, a list reads plain values: the same JSON, without a model per row.
