@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
-from . import dataset
+from . import dataset, metrics
 from .parameters import whole_number
 
 # Keys are read and kept a window at a time: 1,000 near the start, where most clients read and
@@ -52,7 +52,7 @@ class VersionedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return cache.get_or_set(self._key("count"), self._pks.count, timeout=3600)
+        return metrics.get_or_make(cache, "count", self._key("count"), self._pks.count, 3600)
 
     def page(self, number):
         number = self.validate_number(number)
@@ -70,10 +70,12 @@ class VersionedPaginator(Paginator):
         keys, position = [], bottom
         while position < top:
             start, size = _window(position)
-            window = cache.get_or_set(
+            window = metrics.get_or_make(
+                cache,
+                "keys",
                 self._key("keys", start, size),
                 lambda start=start, size=size: list(self._pks[start : start + size]),
-                timeout=3600,
+                3600,
             )
             keys += window[position - start : top - start]
             position = start + size

@@ -23,6 +23,8 @@ from django.conf import settings
 from django.core.signals import request_finished
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from . import metrics
+
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 CHECK_SECONDS = 2.0
 PROBE_SECONDS = 1.0
@@ -85,12 +87,17 @@ class Health:
         return self.healthy.get(alias, False)
 
     def _probe(self, alias: str) -> None:
-        started = time.monotonic()
+        started, reason = time.monotonic(), None
         try:
-            healthy = _lag(alias) <= settings.DATABASE_REPLICA_MAX_LAG
+            if _lag(alias) > settings.DATABASE_REPLICA_MAX_LAG:
+                reason = "lag"
         except psycopg.Error:
-            healthy = False
-        healthy = healthy and time.monotonic() - started <= PROBE_SECONDS
+            reason = "error"
+        if reason is None and time.monotonic() - started > PROBE_SECONDS:
+            reason = "slow"
+        if reason:
+            metrics.REPLICA_ERRORS.labels(alias, reason).inc()
+        healthy = reason is None
         with self.lock:
             self.healthy[alias], self.checked[alias] = healthy, time.monotonic()
             self.probing.discard(alias)

@@ -61,6 +61,8 @@ DATABASE_REPLICA_URLS = _list("DATABASE_REPLICA_URLS", "")
 DATABASE_REPLICA_MAX_LAG = _int("DATABASE_REPLICA_MAX_LAG", 30)
 REDIS_URL = os.environ.get("REDIS_URL", "")
 DATABASE_PREPARED_STATEMENTS = _bool("DATABASE_PREPARED_STATEMENTS", True)
+# With a token set, `/metrics` answers only `Authorization: Bearer <token>` (docs/deployment.md).
+METRICS_TOKEN = os.environ.get("KPDATA_METRICS_TOKEN", "")
 # --------------------------------------------------------------------------------------------------
 
 if not SECRET_KEY and SECRET_KEY_FILE.is_file():
@@ -158,6 +160,7 @@ MIDDLEWARE = [
     # Outermost, so that every answer carries the client's RateLimit-* headers.
     "api.throttles.RateLimitHeaders",
     "api.middleware.LivenessMiddleware",
+    "api.middleware.MetricsMiddleware",
     "api.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "api.middleware.DatabaseUnavailableMiddleware",
