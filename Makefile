@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SECRET = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret-key)}"
 MANAGE = $(SECRET) $(BIN)/python manage.py
 
-.PHONY: serve test setup database lint format screenshots fuzz backup restore load bench abuse clean
+.PHONY: serve test setup database lint format screenshots fuzz backup restore load bench abuse faults clean
 
 serve: $(VENV)/.runtime .secret-key setup  ## Serve the API with gunicorn on 127.0.0.1:$(PORT)
 	$(SECRET) $(BIN)/gunicorn kpdata.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT)
@@ -47,6 +47,9 @@ bench: $(VENV)/.dev  ## Benchmark the API against bench/reference.py (~12 min); 
 
 abuse: $(VENV)/.dev  ## Attack gunicorn as an anonymous client would (~3 min); see bench/RESULTS.md
 	$(BIN)/python bench/abuse.py
+
+faults: $(VENV)/.dev  ## Redis, a replica, migrate and PgBouncer failing under traffic (~4 min); see bench/RESULTS.md
+	$(BIN)/python bench/faults.py
 
 lint: $(VENV)/.dev  ## ruff: lint and format check
 	$(BIN)/ruff check .

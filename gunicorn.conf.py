@@ -1,6 +1,8 @@
 """gunicorn settings for KP Data: the same for `make serve`, the Dockerfile and the benchmarks."""
 
 import os
+import shutil
+import tempfile
 
 wsgi_app = "kpdata.wsgi"
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
@@ -21,6 +23,32 @@ accesslog = "-"
 preload_app = True
 # Long filter lists fit in one request line; the app answers what is wrong with them.
 limit_request_line = 8190
+
+# Prometheus figures (api/metrics.py): every worker writes its own to files in this folder, and
+# `/metrics` adds them up, whichever worker answers. Set before the app is loaded; a folder
+# given by PROMETHEUS_MULTIPROC_DIR is emptied at start, as prometheus_client asks.
+_made = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+_metrics = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="kpdata-metrics-")
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics
+
+
+def on_starting(server):
+    os.makedirs(_metrics, exist_ok=True)
+    for name in os.listdir(_metrics):
+        if name.endswith(".db"):
+            os.remove(os.path.join(_metrics, name))
+
+
+def child_exit(server, worker):
+    """A worker that ended: its figures stay in the sums, its live gauges go."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _made:  # the folder this configuration made; one given is the deployer's
+        shutil.rmtree(_metrics, ignore_errors=True)
 
 
 def when_ready(server):

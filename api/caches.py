@@ -16,6 +16,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
+from . import metrics
+
 log = logging.getLogger("kpdata.cache")
 RETRY_SECONDS = 5.0
 # Waits that bound a request's cost while Redis hangs rather than refuses.
@@ -58,6 +60,7 @@ class FailSafeRedisCache(Expiring, RedisCache):
                 found = getattr(RedisCache, name)(self, *args, **kwargs)
             except RedisError as error:
                 self.failures += 1
+                metrics.REDIS_ERRORS.labels("cache").inc()
                 self.down_until = time.monotonic() + RETRY_SECONDS
                 if self.up:
                     log.warning("Redis is unreachable (%s): caching in this instance", error)

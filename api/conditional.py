@@ -14,7 +14,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
 from rest_framework import exceptions, status
 
-from . import dataset
+from . import dataset, metrics
 from .renderers import JSONRenderer
 
 # Details' JSON answers kept per dataset version (settings.CACHES); larger ones are made anew.
@@ -94,6 +94,7 @@ class ConditionalRequests:
         `finalize_response` keeps the one about to be made)."""
         self.answer_key = f"answer:{self.version_etag()}"
         kept = caches[RESPONSES].get(self.answer_key)
+        metrics.kept("answer", hit=kept is not None)
         if kept is None:
             return None
         content, headers = kept

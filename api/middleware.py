@@ -1,10 +1,14 @@
-"""Middleware: a request id on every answer, the admin's writes signed in the history, and a
-503 while the database is down."""
+"""Middleware: a request id on every answer, the admin's writes signed in the history, a
+503 while the database is down, and every request counted (`/metrics`)."""
 
+import hmac
+import time
+
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 
-from . import history, logs
+from . import history, logs, metrics
 from .problems import problem_response
 
 
@@ -68,6 +72,7 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, OperationalError | InterfaceError):
+            metrics.DATABASE_ERRORS.inc()
             return unavailable()
         return None
 
@@ -79,3 +84,33 @@ def unavailable() -> JsonResponse:
         headers={"Retry-After": "5"},
         database="unavailable",
     )
+
+
+class MetricsMiddleware:
+    """Answers `/metrics` (ahead of the Host check, the HTTPS redirect and the throttles, as
+    `/livez` is: a scraper asks each instance by its own address; with KPDATA_METRICS_TOKEN set,
+    only with that bearer token), and counts and times every other request by its route."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/metrics" and request.method in {"GET", "HEAD"}:
+            token = settings.METRICS_TOKEN
+            given = request.headers.get("Authorization", "")
+            if token and not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+                return problem_response(
+                    401, "Send the metrics token: Authorization: Bearer <token>.",
+                    headers={"WWW-Authenticate": "Bearer", "Cache-Control": "no-store"},
+                )  # fmt: skip
+            return HttpResponse(
+                metrics.exposition(),
+                content_type=metrics.CONTENT_TYPE,
+                headers={"Cache-Control": "no-store"},
+            )
+        started = time.perf_counter()
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        route = (match.view_name or match.route) if match else "unmatched"
+        metrics.request(route, request.method, response.status_code, time.perf_counter() - started)
+        return response

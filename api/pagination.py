@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
-from . import dataset
+from . import dataset, metrics
 from .parameters import whole_number
 
 # Keys are read and kept a window at a time: 1,000 near the start, where most clients read and
@@ -55,7 +55,7 @@ class VersionedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return cache.get_or_set(self._key("count"), self._count, timeout=3600)
+        return metrics.get_or_make(cache, "count", self._key("count"), self._count, 3600)
 
     def _count(self) -> int:
         """A list that its first window of keys holds whole is counted by it (a page of it
@@ -86,11 +86,10 @@ class VersionedPaginator(Paginator):
 
     def _window(self, start: int, size: int) -> list:
         """`size` keys from row `start` on, kept for the dataset's version."""
-        return cache.get_or_set(
-            self._key("keys", start, size),
-            lambda: list(self._pks[start : start + size]),
-            timeout=3600,
-        )
+        return metrics.get_or_make(
+            cache, "keys", self._key("keys", start, size),
+            lambda: list(self._pks[start : start + size]), 3600,
+        )  # fmt: skip
 
 
 def _window_of(position: int) -> tuple[int, int]:

@@ -18,6 +18,8 @@ from typing import NamedTuple
 
 from django.conf import settings
 
+from . import metrics
+
 log = logging.getLogger(__name__)
 
 # How long Redis is left alone after it failed, so that an outage costs no time per request.
@@ -114,6 +116,7 @@ def _script(client):
 def _redis_failed(error: Exception) -> None:
     global _redis_down_until
     _redis_down_until = time.monotonic() + REDIS_PAUSE
+    metrics.REDIS_ERRORS.labels("throttle").inc()
     log.warning("Redis cannot count requests (%s); each machine counts alone for now.", error)
 
 

@@ -10,11 +10,19 @@ A replica is healthy when its last probe answered within `PROBE_SECONDS` and its
 at most `DATABASE_REPLICA_MAX_LAG` seconds behind what it has received. Probes run in the
 background, one at a time per replica and at most every `CHECK_SECONDS`, so no request waits on
 a replica that is down, frozen or lagging: until a probe says otherwise, its reads go to the
-primary. (A replica that freezes in the middle of a request can still hold that one request.)
+primary. A probe still unanswered after `PROBE_SECONDS` leaves its replica out meanwhile.
+
+A read that waits on its replica longer than `WAIT_SECONDS` (a replica frozen or stopped since
+the last probe) is cut off from it: the replica is left out, and if the read failed for it, it is
+answered again from the primary. (An export already streaming from a replica that freezes can
+still be held.)
 """
 
+import contextlib
 import contextvars
+import os
 import random
+import socket
 import threading
 import time
 
@@ -23,9 +31,12 @@ from django.conf import settings
 from django.core.signals import request_finished
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from . import metrics
+
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 CHECK_SECONDS = 2.0
 PROBE_SECONDS = 1.0
+WAIT_SECONDS = 1.0
 # Replay lag: nothing when the replica has replayed all it received, else the age of its last
 # replayed transaction (a paused replay grows it; a quiet primary does not).
 LAG = """SELECT CASE WHEN NOT pg_is_in_recovery()
@@ -59,13 +70,15 @@ class Health:
         self.lock = threading.Lock()
         self.healthy: dict[str, bool] = {}
         self.checked: dict[str, float] = {}
-        self.probing: set[str] = set()
+        self.probing: dict[str, float] = {}  # replicas being probed, since when
 
     def usable(self) -> list[str]:
         """The replicas last found healthy; probes those due, in the background."""
         now = time.monotonic()
         for alias in settings.DATABASE_REPLICAS:
-            if now - self.checked.get(alias, -CHECK_SECONDS) >= CHECK_SECONDS:
+            if now - self.probing.get(alias, now) > PROBE_SECONDS:
+                self.healthy[alias] = False  # no answer in time: out until it answers
+            elif now - self.checked.get(alias, -CHECK_SECONDS) >= CHECK_SECONDS:
                 self.probe(alias)
         return [alias for alias in settings.DATABASE_REPLICAS if self.healthy.get(alias)]
 
@@ -75,7 +88,7 @@ class Health:
             if alias in self.probing:
                 thread = None
             else:
-                self.probing.add(alias)
+                self.probing[alias] = time.monotonic()
                 thread = threading.Thread(target=self._probe, args=(alias,), daemon=True)
                 thread.start()
         if wait and thread:
@@ -85,15 +98,25 @@ class Health:
         return self.healthy.get(alias, False)
 
     def _probe(self, alias: str) -> None:
-        started = time.monotonic()
+        started, reason = time.monotonic(), None
         try:
-            healthy = _lag(alias) <= settings.DATABASE_REPLICA_MAX_LAG
+            if _lag(alias) > settings.DATABASE_REPLICA_MAX_LAG:
+                reason = "lag"
         except psycopg.Error:
-            healthy = False
-        healthy = healthy and time.monotonic() - started <= PROBE_SECONDS
+            reason = "error"
+        if reason is None and time.monotonic() - started > PROBE_SECONDS:
+            reason = "slow"
+        if reason:
+            metrics.REPLICA_ERRORS.labels(alias, reason).inc()
+        healthy = reason is None
         with self.lock:
             self.healthy[alias], self.checked[alias] = healthy, time.monotonic()
-            self.probing.discard(alias)
+            self.probing.pop(alias, None)
+
+    def leave_out(self, alias: str) -> None:
+        """A request found `alias` failing: out until a probe finds it well again."""
+        with self.lock:
+            self.healthy[alias], self.checked[alias] = False, time.monotonic()
 
 
 def _lag(alias: str) -> float:
@@ -121,9 +144,61 @@ class ReplicaMiddleware:
             request.headers.get("Authorization")
             or request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         )
-        if request.method in SAFE_METHODS and anonymous and (usable := health.usable()):
-            _replica.set(random.choice(usable))
-        return self.get_response(request)
+        if not (request.method in SAFE_METHODS and anonymous and (usable := health.usable())):
+            return self.get_response(request)
+        alias = random.choice(usable)
+        _replica.set(alias)
+        with Watch(alias) as watch:
+            response = self.get_response(request)
+        if response.status_code == 503 or watch.cut:
+            health.leave_out(alias)
+        if response.status_code == 503:  # the replica failed it: the primary answers instead
+            metrics.REPLICA_ERRORS.labels(alias, "request").inc()
+            _replica.set(None)
+            response = self.get_response(request)
+        return response
+
+
+class Watch:
+    """Cuts this thread's connection to a replica, and forbids a new one, once the request has
+    run `WAIT_SECONDS`: a frozen replica answers nothing, and no timeout of PostgreSQL's or of
+    TCP's ends a wait on it (its kernel still acknowledges every packet)."""
+
+    def __init__(self, alias: str):
+        self.database = connections[alias]
+        self.lock = threading.Lock()
+        self.cut = self.done = False
+
+    def __enter__(self):
+        self.timer = threading.Timer(WAIT_SECONDS, self._cut)
+        self.timer.daemon = True
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.timer.cancel()
+        with self.lock:
+            self.done = True
+            self.database.__dict__.pop("get_new_connection", None)
+
+    def _cut(self) -> None:
+        with self.lock:
+            if self.done:
+                return
+            self.cut = True
+            self.database.get_new_connection = _refuse
+            raw = self.database.connection
+            # A copy of its socket, shut: the thread waiting on the original wakes to an error,
+            # which the primary answers for.
+            with (
+                contextlib.suppress(OSError, psycopg.Error, AttributeError),
+                socket.socket(fileno=os.dup(raw.pgconn.socket)) as copy,
+            ):
+                copy.shutdown(socket.SHUT_RDWR)
+
+
+def _refuse(*args, **kwargs):
+    raise psycopg.OperationalError("this request waited too long on its replica")
 
 
 def _back_to_primary(**kwargs) -> None:

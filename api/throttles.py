@@ -8,7 +8,7 @@ default): a header the client writes itself never names another client.
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from . import ratelimit
+from . import metrics, ratelimit
 
 
 def client_address(request) -> str:
@@ -41,6 +41,8 @@ class SharedRateThrottle(SimpleRateThrottle):
             return True
         self.verdict = ratelimit.hit(key, self.num_requests, self.duration)
         request._request.rate_limit = self.verdict  # for the headers (RateLimitHeaders)
+        if not self.verdict.allowed:
+            metrics.THROTTLED.labels(self.scope).inc()
         return self.verdict.allowed
 
     def wait(self):

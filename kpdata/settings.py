@@ -61,8 +61,15 @@ DATABASE_REPLICA_URLS = _list("DATABASE_REPLICA_URLS", "")
 DATABASE_REPLICA_MAX_LAG = _int("DATABASE_REPLICA_MAX_LAG", 30)
 REDIS_URL = os.environ.get("REDIS_URL", "")
 DATABASE_PREPARED_STATEMENTS = _bool("DATABASE_PREPARED_STATEMENTS", True)
+# "pgbouncer" when the database URLs name PgBouncer in transaction mode: no start-up parameter,
+# prepared statement or server-side cursor; each transaction sets the statement timeout.
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "").strip().lower()
+# With a token set, `/metrics` answers only `Authorization: Bearer <token>` (docs/deployment.md).
+METRICS_TOKEN = os.environ.get("KPDATA_METRICS_TOKEN", "")
 # --------------------------------------------------------------------------------------------------
 
+if DATABASE_POOLER not in {"", "pgbouncer"}:
+    sys.exit(f"kpdata: DATABASE_POOLER must be pgbouncer or empty, not {DATABASE_POOLER!r}.")
 if not SECRET_KEY and SECRET_KEY_FILE.is_file():
     SECRET_KEY = SECRET_KEY_FILE.read_text().strip()
 if not SECRET_KEY:
@@ -94,11 +101,18 @@ def _database(name: str, url: str) -> dict:
         # Fail fast when the server is unreachable, instead of hanging on a dead host.
         options["connect_timeout"] = 5
         # No query runs longer than this: a pathological request fails instead of piling up.
-        options["options"] = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
+        # PgBouncer refuses start-up parameters: behind it, each transaction sets it instead
+        # (api/pooler.py), and no state outlives a transaction (no prepared statement, no
+        # server-side cursor: exports read their rows at once, 10,000 at most).
+        if DATABASE_POOLER:
+            database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        else:
+            options["options"] = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
         # A query the connection has run five times is planned once and kept: planning a
         # list's joins costs more than running them.
         options["server_side_binding"] = True
-        options["prepare_threshold"] = 5 if DATABASE_PREPARED_STATEMENTS else None
+        prepared = DATABASE_PREPARED_STATEMENTS and not DATABASE_POOLER
+        options["prepare_threshold"] = 5 if prepared else None
         database["CONN_HEALTH_CHECKS"] = True
     return database
 
@@ -158,6 +172,7 @@ MIDDLEWARE = [
     # Outermost, so that every answer carries the client's RateLimit-* headers.
     "api.throttles.RateLimitHeaders",
     "api.middleware.LivenessMiddleware",
+    "api.middleware.MetricsMiddleware",
     "api.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "api.middleware.DatabaseUnavailableMiddleware",

@@ -31,10 +31,18 @@ def reference_database(folder: Path) -> str:
 
 
 @contextlib.contextmanager
-def live_server(reference: str, folder: Path, workers: int = 2, **variables: str):
-    """Yield (base URL, environment) of a gunicorn serving a copy of the `reference` database;
-    `variables` add to or change its environment."""
+def live_server(
+    reference: str, folder: Path, workers: int = 2, pooler: int | None = None, **variables: str
+):
+    """Yield (base URL, environment) of a gunicorn serving a copy of the `reference` database
+    (through the PgBouncer listening on port `pooler`, if given); `variables` add to or change
+    its environment. The environment's DATABASE_URL names the copy directly."""
     env = {**environment(folder), "DATABASE_URL": _copy(reference, folder), **variables}
+    served = dict(env)
+    if pooler:
+        config = dj_database_url.parse(env["DATABASE_URL"])
+        served["DATABASE_URL"] = f"postgres://{config['USER']}@127.0.0.1:{pooler}/{config['NAME']}"
+        served["DATABASE_POOLER"] = "pgbouncer"
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -42,7 +50,7 @@ def live_server(reference: str, folder: Path, workers: int = 2, **variables: str
     process = subprocess.Popen(
         [str(gunicorn), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--access-logfile", "/dev/null"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, env=served, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
