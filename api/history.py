@@ -7,9 +7,12 @@ SQLite from the one-row `Actor` table. They are (re)installed after every `migra
 """
 
 import contextlib
+import itertools
+import random
+import time
 from dataclasses import dataclass
 
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
 from django.db.models import Q
 
 from . import models as m
@@ -101,11 +104,29 @@ def install(using="default", **kwargs) -> None:
 
     In one transaction, so that no write ever finds a table without its trigger, and on
     PostgreSQL under an advisory lock, so that concurrent runs (containers starting together)
-    take turns instead of failing."""
-    connection = connections[using]
-    with transaction.atomic(using=using), connection.cursor() as cursor:
+    take turns instead of failing. There, it gives way to the writes in flight: a table that a
+    write holds is waited for a moment at most, then the whole install is tried again, so that
+    the install never holds a table that a write waits for long enough to deadlock with it
+    (PostgreSQL would then fail the write)."""
+    for attempt in itertools.count(1):
+        try:
+            return _install(connections[using])
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE or attempt >= TRIES:
+                raise
+            time.sleep(random.uniform(0.05, 0.25))  # the writes that held a table finish
+
+
+# How long the install waits for a table a write holds before it gives way, and how often it
+# tries (the deadlock detector of the write it waits for starts after deadlock_timeout, 1 s).
+GIVE_WAY_MS, TRIES, LOCK_NOT_AVAILABLE = 200, 100, "55P03"
+
+
+def _install(connection) -> None:
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext('kpdata.history.install'))")
+            cursor.execute(f"SET LOCAL lock_timeout = '{GIVE_WAY_MS}ms'")
         for table in tracked():
             for statement in _statements(table, connection.vendor):
                 cursor.execute(statement)
