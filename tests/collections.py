@@ -4,6 +4,7 @@ the registry instead once there is one), with what the tests know of each that i
 from dataclasses import dataclass, field
 
 import pytest
+from django.db import connection
 
 from api import registry
 from api.urls import COLLECTIONS as ROUTED
@@ -177,3 +178,8 @@ def each(having: str | None = None):
     """Parametrize a test's `collection` over every collection (those whose facts have `having`)."""
     chosen = [c for c in COLLECTIONS if having is None or getattr(c.facts, having)]
     return pytest.mark.parametrize("collection", chosen, ids=str)
+
+
+# Queries more that an expanded list reads: stands, expanded, are models whose topics and
+# sources are prefetched apart; plain, PostgreSQL reads them with the rows (as arrays).
+EXPANDED_APART = {"positions": 2 if connection.vendor == "postgresql" else 0}
