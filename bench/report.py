@@ -17,13 +17,22 @@ through psycopg 3, orjson; no Django) answers the same requests with the same bo
 gunicorn with the API's own `gunicorn.conf.py` and as many workers. wrk drives both on the
 loopback, with the same connections for the same time, sides alternating.
 
-- 1a, 1b, 2: responses per second, the URL the same throughout a run, as for a popular URL;
-  p99 latency in the notes. A list keeps, per dataset version, its count and the keys of its
-  rows (1,000 at a time near the start, 10,000 further on), so after the first request of a
-  version its filters and search are not run again: each page is read by its keys with its
-  references, and its topics; the reference runs its whole query every time. A detail's
-  answer is kept per dataset version (its ETag comes from its body), so figure 2 is one query
-  for the version and the kept answer.
+- Cold and warm. 1a, 1b, 2 and 6a-6d are each measured twice. **Cold** (the figure, the one
+  the target applies to): URLs drawn from a pool of that shape, each asked once by each server,
+  as NGOs' tools and researchers walking the record ask them (`bench/pools.py`: details by
+  random ids, lists by participant x topic and x search word, stands by actor, position, topic
+  and year ranges; both servers get the same sequence); nothing kept from an earlier request
+  can answer them. **Warm** (in the notes): one URL asked throughout a run, as for a popular
+  URL, which the API answers from what it kept for the dataset version (a list's count and
+  keys, a detail's answer). A cold detail is read as plain values by a query compiled once
+  per shape (`api/prepared.py`), its topics in the same row on PostgreSQL; a cold list finds
+  its keys with its filters, then reads its rows by key alone. Each figure is the median of
+  the rounds (three by default), each round's ratio taken from its own pair of runs (the
+  sides alternate which goes first); the
+  load average at the start of each round, and anything other than a 200 (or a 304 for 5), is
+  written under the table. A pool that runs out (a URL asked twice) is flagged.
+- 1a: the statements of a participant on a topic, a page of 100 or 50; 1b: the same with a
+  search word; 2: a statement with its 6 references expanded, by a random id.
 - 3: what a deep page costs against page 1 (cost = 1 / throughput). The deep pages are the
   4,000 pages around page 5,000 (3,000 to 6,999: on average, page 5,000's offset), each asked
   for once, so that a page kept in a cache does not pass for a cheap one. The API finds a
@@ -41,17 +50,14 @@ loopback, with the same connections for the same time, sides alternating.
 - 5: 304 responses per second to `If-None-Match` with the list's ETag, over full responses per
   second of the same list. The reference's ETag comes from the latest `updated_at` of the
   tables a statement reads and the last history row (indexes only).
-- 6a-6d: stands, measured as 1a is. The participant with the most stands in the database is
-  chosen; 6b lists its stands of support, 6c is its agreement with every actor that stood on a
-  proposal it stood on (`/agreement/?actors=`), 6d its record (`/participants/{code}/record/`).
-  The positions list keeps its count and keys per dataset version as the statements' does, then
-  reads its page as model instances (proposal, meeting, actor; sources and topics prefetched)
-  and serializes them with DRF; a record reads the actor's stands the same way, and agreement
-  reads every stand in the database and counts the pairs in Python, on every request. The
-  reference reads the stands it needs with one query (for 6c, only those on the actor's
-  proposals) and counts in Python too. The synthetic data gives participants' stands only (1 to
-  6 on each proposal, one proposal per 2,000 statements); observers' stands come from the
-  reference data alone.
+- 6a-6d: stands, measured as 1a is: 6a the stands of a participant from a year to a year (or
+  of a topic), 6b a participant's stands of one kind on a topic from a year, 6c the agreement of
+  two participants (or of one, on a topic), 6d a participant's record on a topic or from a
+  year; warm, the participant with the most stands (its stands of support, its agreement with
+  every other actor, its record). The reference reads the stands it needs with one query and
+  counts in Python, as the API does after its filters. The synthetic data gives participants'
+  stands only (1 to 6 on each proposal, one proposal per 2,000 statements); observers' stands
+  come from the reference data alone.
 """
 
 
