@@ -19,7 +19,6 @@ from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
 from . import models as m
-from . import prepared
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")  # fmt: skip
@@ -193,14 +192,10 @@ def _citation(field, rows, request):
 def _topics(field, rows, request):
     if rows and TOPICS in rows[0]:  # read with the rows (PostgreSQL)
         return operator.itemgetter(TOPICS)
-    ids = [row["id"] for row in rows]
-    if len(ids) == 1:  # a detail's: a query compiled once
-        links = prepared.rows(("statement topics",), TOPIC_LINKS.model, _topic_links, ids[0])
-    else:
-        links = _topic_links(ids)
+    links = TOPIC_LINKS.filter(statement_id__any=[row["id"] for row in rows])
     found: dict[int, list[str]] = {}
-    for link in links:
-        found.setdefault(link["statement_id"], []).append(link["topic__slug"])
+    for statement, topic in links.values_list("statement_id", "topic__slug"):
+        found.setdefault(statement, []).append(topic)
     return lambda row: found.get(row["id"], [])
 
 
@@ -216,12 +211,6 @@ def with_topics(queryset) -> tuple:
         return queryset, ()
     links = TOPIC_LINKS.filter(statement_id=OuterRef("pk")).values("topic__slug")
     return queryset.annotate(**{TOPICS: ArraySubquery(links)}), (TOPICS,)
-
-
-def _topic_links(statements):
-    """The topics of a statement, or of several, by slug."""
-    lookup = "statement_id__any" if isinstance(statements, list) else "statement_id"
-    return TOPIC_LINKS.filter(**{lookup: statements}).values("statement_id", "topic__slug")
 
 
 STATEMENT = {

@@ -3,12 +3,14 @@ debug off, tests/settings.py's static files) on a database of its own, of the sa
 test run's: a copy of one migrated and loaded once per run (the `live_database` fixture)."""
 
 import contextlib
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
@@ -138,3 +140,14 @@ def _maintenance(sql: str) -> None:
         autocommit=True,
     ) as maintenance:
         maintenance.execute(sql)
+
+
+def request(method: str, url: str, body=None, **headers) -> tuple[int, dict, bytes]:
+    """A request to a live server: its status, headers and body, an error status included."""
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Content-Type": "application/json", **headers} if data else headers
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data, headers, method=method)) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()

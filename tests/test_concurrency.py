@@ -2,12 +2,10 @@
 
 import json
 import threading
-import urllib.error
-import urllib.request
 
 import pytest
 
-from tests.live import live_server, manage
+from tests.live import live_server, manage, request
 
 KASANE = "/api/v1/meetings/2022-intersessional-kasane/"
 
@@ -21,16 +19,6 @@ def server(tmp_path_factory, live_database):
             for name in ("ana", "ben")
         ]
         yield base, tokens
-
-
-def request(method: str, url: str, body=None, **headers) -> tuple[int, dict, bytes]:
-    data = json.dumps(body).encode() if body is not None else None
-    headers = {"Content-Type": "application/json", **headers} if data else headers
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, data, headers, method=method)) as r:
-            return r.status, dict(r.headers), r.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
 
 
 @pytest.mark.parametrize("attempt", range(3))

@@ -5,8 +5,6 @@ which no start-up parameter can carry through the pooler."""
 import json
 import shutil
 import tempfile
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import dj_database_url
@@ -16,7 +14,7 @@ from django.db import connections, transaction
 
 from api import pooler
 from api.models import Meeting
-from tests.live import live_server, manage
+from tests.live import live_server, manage, request
 from tests.services import pgbouncer
 
 pytestmark = pytest.mark.postgresql
@@ -34,16 +32,6 @@ def pooled():
             yield port
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def request(method: str, url: str, body=None, **headers) -> tuple[int, dict, bytes]:
-    data = json.dumps(body).encode() if body is not None else None
-    headers = {"Content-Type": "application/json", **headers} if data else headers
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, data, headers, method=method)) as r:
-            return r.status, dict(r.headers), r.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
 
 
 def test_through_pgbouncer_reads_exports_and_writes_work_with_the_statement_timeout(

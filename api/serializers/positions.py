@@ -52,27 +52,17 @@ class PositionListSerializer(serializers.ListSerializer):
              "confidence": "confidence", "note": "note", "created_at": "created_at",
              "updated_at": "updated_at"}  # fmt: skip
 
-    # Each stand's proposal's topics and its sources, read with it on PostgreSQL (arrays of
-    # slugs); elsewhere in one narrow query each.
-    LINKED = {
-        "topics": lambda: (
-            m.Proposal.topics.through.objects.filter(proposal_id=OuterRef("proposal_id"))
-            .order_by("topic__slug")
-            .values("topic__slug")
-        ),
-        "sources": lambda: (
-            m.Position.sources.through.objects.filter(position_id=OuterRef("pk"))
-            .order_by("source__slug")
-            .values("source__slug")
-        ),
-    }
-
     @classmethod
     def read(cls, queryset):
         """The stands of `queryset` as dicts of plain values, in its order."""
         queryset = queryset.prefetch_related(None)
         if connections[queryset.db].vendor == "postgresql":
-            arrays = {f"{name}_slugs": ArraySubquery(links()) for name, links in cls.LINKED.items()}
+            arrays = {
+                f"{name}_slugs": ArraySubquery(
+                    through.objects.filter(**{owner: OuterRef(key)}).order_by(target).values(target)
+                )
+                for name, (through, owner, target, key) in LINKS.items()
+            }
             queryset = queryset.annotate(**arrays)
         else:
             arrays = {}
@@ -88,7 +78,7 @@ class PositionListSerializer(serializers.ListSerializer):
         for name, field in fields.items():
             if name == "url":
                 getters.append((name, lambda row: f"{base}{row['id']}/"))
-            elif name in self.LINKED:
+            elif name in LINKS:
                 getters.append((name, self._linked_getter(name, rows)))
             else:
                 getters.append((name, _plain(field, self.READS[name])))
@@ -99,14 +89,15 @@ class PositionListSerializer(serializers.ListSerializer):
         """A stand's topics or sources: read with the rows, or in one query for them all."""
         if f"{name}_slugs" in rows[0]:
             return operator.itemgetter(f"{name}_slugs")
-        through, owner, target, key = APART[name]
+        through, owner, target, key = LINKS[name]
         found = _linked(through, owner, target, {row[key] for row in rows})
         return lambda row: found.get(row[key], [])
 
 
-# Where the topics and sources are read apart (SQLite): the links, whose owner, the linked
-# slug, and the row's value that is the owner.
-APART = {
+# A stand's proposal's topics and its sources: the links, their owner, the linked slug, and
+# the stand's value that is the owner. Read with the stands on PostgreSQL (arrays of slugs),
+# apart in one narrow query each elsewhere.
+LINKS = {
     "topics": (m.Proposal.topics.through, "proposal_id", "topic__slug", "proposal_id"),
     "sources": (m.Position.sources.through, "position_id", "source__slug", "id"),
 }
