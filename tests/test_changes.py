@@ -150,50 +150,33 @@ def test_collection_and_record_narrow_the_feed_to_one_record_in_any_case(client)
     assert (us["record"], us["action"]) == ("US", "create")
 
 
+# What refers to a participant, by collection: the model, the lookup that names the
+# participant, and the record's identifier.
+REFERRING = [
+    ("proposals", m.Proposal, "positions__participant", "slug"),
+    ("proposals", m.Proposal, "tabled_by", "slug"),
+    ("statements", m.Statement, "participant", "id"),
+    ("production", m.Production, "participant", "id"),
+    ("trade", m.Trade, "participant", "id"),
+    ("meetings", m.Meeting, "host", "slug"),
+    ("meetings", m.Meeting, "chair", "slug"),
+    ("chairmanships", m.Chairmanship, "chair", "year"),
+    ("chairmanships", m.Chairmanship, "vice_chair", "year"),
+    ("blocs", m.Bloc, "members", "slug"),
+    ("people", m.Person, "affiliations__participant", "slug"),
+]
+
+
 def about_participant(code: str) -> set[tuple[str, str]]:
     """Every record about the participant, by the ORM: it, and what refers to it."""
     p = m.Participant.objects.get(code=code)
     found = {("participants", code)}
-    found |= {
-        ("proposals", s)
-        for s in m.Proposal.objects.filter(positions__participant=p).values_list("slug", flat=True)
-    }
-    found |= {
-        ("proposals", s)
-        for s in m.Proposal.objects.filter(tabled_by=p).values_list("slug", flat=True)
-    }
-    found |= {
-        ("statements", str(i))
-        for i in m.Statement.objects.filter(participant=p).values_list("id", flat=True)
-    }
-    found |= {
-        ("production", str(i))
-        for i in m.Production.objects.filter(participant=p).values_list("id", flat=True)
-    }
-    found |= {
-        ("trade", str(i))
-        for i in m.Trade.objects.filter(participant=p).values_list("id", flat=True)
-    }
-    found |= {
-        ("meetings", s) for s in m.Meeting.objects.filter(host=p).values_list("slug", flat=True)
-    }
-    found |= {
-        ("meetings", s) for s in m.Meeting.objects.filter(chair=p).values_list("slug", flat=True)
-    }
-    found |= {
-        ("chairmanships", str(y))
-        for y in m.Chairmanship.objects.filter(chair=p).values_list("year", flat=True)
-    }
-    found |= {
-        ("chairmanships", str(y))
-        for y in m.Chairmanship.objects.filter(vice_chair=p).values_list("year", flat=True)
-    }
-    found |= {("blocs", s) for s in m.Bloc.objects.filter(members=p).values_list("slug", flat=True)}
-    found |= {
-        ("people", s)
-        for s in m.Person.objects.filter(affiliations__participant=p).values_list("slug", flat=True)
-    }
-    return found  # fmt: skip
+    for collection, model, lookup, key in REFERRING:
+        found |= {
+            (collection, str(value))
+            for value in model.objects.filter(**{lookup: p}).values_list(key, flat=True)
+        }
+    return found
 
 
 @pytest.mark.django_db
