@@ -178,7 +178,9 @@ def test_a_kept_detail_is_answered_anew_after_a_change(client):
 def test_statement_and_figure_details_cost_a_fixed_number_of_queries(client):
     statement = m.Statement.objects.filter(speaker__slug="hans-merket").first()
     path = f"/api/v1/statements/{statement.pk}/"
-    assert queries(client, path, expand="speaker,source") == 2 + TOPICS  # the version, the row
+    # PostgreSQL: the row, its topics with it, no version read; SQLite: the version, the row
+    # and its topics.
+    assert queries(client, path, expand="speaker,source") == (3 if TOPICS else 1)
     figure = m.Production.objects.filter(participant__code="BW").first()
     assert queries(client, f"/api/v1/production/{figure.pk}/", expand="participant,sources") == 4
 

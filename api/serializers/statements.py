@@ -1,5 +1,6 @@
 """Statements, with a citation to paste, and sources."""
 
+from django.urls import get_script_prefix
 from rest_framework import serializers
 
 from api import columns
@@ -14,6 +15,10 @@ from .briefs import (
     SourceBriefSerializer,
     participant_ref,
 )
+
+# Getters made per shape (the fields `shaped_fields` built) and address; a bounded number kept.
+_GETTERS: dict[tuple, tuple] = {}
+KEPT = 256
 
 
 class StatementListSerializer(serializers.ListSerializer):
@@ -36,13 +41,34 @@ class StatementListSerializer(serializers.ListSerializer):
         rows = data if isinstance(data, list) else list(data)
         if not rows or not isinstance(rows[0], dict):
             return super().to_representation(rows)
-        request = self.context["request"]
-        fields = self.context.get("shape") or self.child.fields
-        getters = [
-            (name, self._column(name).getter(field, rows, request))
-            for name, field in fields.items()
-        ]
+        if shape := self.context.get("shape"):
+            return self.serve(rows, shape, self.context["request"])
+        return self._serve(rows, self._getters(self.child.fields, rows, self.context["request"]))
+
+    @classmethod
+    def serve(cls, rows: list[dict], shape: dict, request) -> list[dict]:
+        """Rows of plain values as JSON objects of the fields of `shape` (`shaped_fields`), by
+        getters made once per shape and address. Only the topics read apart (not in the rows:
+        SQLite) depend on the rows: those getters are made per batch."""
+        key = (id(shape), request.build_absolute_uri(get_script_prefix()))
+        if (kept := _GETTERS.get(key)) is not None and kept[0] is shape:
+            return cls._serve(rows, kept[1])
+        getters = cls._getters(shape, rows, request)
+        if rows and ("topics" not in shape or columns.TOPICS in rows[0]):
+            if len(_GETTERS) >= KEPT:
+                _GETTERS.clear()
+            _GETTERS[key] = (shape, getters)  # the shape held, so that its id stays its own
+        return cls._serve(rows, getters)
+
+    @staticmethod
+    def _serve(rows: list[dict], getters: list[tuple]) -> list[dict]:
         return [{name: get(row) for name, get in getters} for row in rows]
+
+    @classmethod
+    def _getters(cls, fields: dict, rows: list[dict], request) -> list[tuple]:
+        return [
+            (name, cls._column(name).getter(field, rows, request)) for name, field in fields.items()
+        ]
 
     @staticmethod
     def _column(name: str) -> columns.Column:

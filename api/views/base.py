@@ -1,6 +1,7 @@
 """The two bases of every view: `Collection`, composed of mixins each with one job, and
 `OpenView` for the read-only pages beside the collections."""
 
+from django.db import connections, router
 from django.http import Http404
 from django.utils.functional import cached_property
 from rest_framework import exceptions, mixins, viewsets
@@ -80,7 +81,12 @@ class ReadOnlyCollection(
 
         A detail's ETag comes from its body, so even revalidating one needs the body: kept, a
         popular record costs one query (the version) until anything changes. A list needs no
-        such help: its ETag is the version itself."""
+        such help: its ETag is the version itself. A detail served as plain values is one
+        query too, kept or not (its references and topics read in the same row on PostgreSQL):
+        it is made anew, and costs no version read, nor a copy kept."""
+        if self.plain_details and self.read_in_one_query():
+            self.check_shape()
+            return Response(self.plain_detail())
         if remembered := self.remembered():
             return remembered
         self.check_shape()
@@ -88,12 +94,16 @@ class ReadOnlyCollection(
             return Response(self.plain_detail())
         return super().retrieve(request, *args, **kwargs)
 
+    def read_in_one_query(self) -> bool:
+        """Whether a plain detail is one query: on PostgreSQL, its topics come in its row."""
+        return connections[router.db_for_read(self.queryset.model)].vendor == "postgresql"
+
     def plain_detail(self) -> dict:
         """The record as its list serves it: plain values read by a query compiled once per
         shape, no model instance."""
         params = self.request.query_params
         shape = ("detail", self.basename, params.get("fields", ""), params.get("expand", ""))
-        model = self.get_queryset().model
+        model = self.queryset.model
         field = (
             model._meta.pk
             if self.lookup_field == "pk"
@@ -103,7 +113,9 @@ class ReadOnlyCollection(
         rows = prepared.rows(shape, model, self.read_one, value)
         if not rows:
             raise self.not_found(self.lookup_url_kwarg or self.lookup_field)
-        return self.get_serializer(rows, many=True).data[0]
+        # Served by the list serializer's getters, without a serializer made per request.
+        served = self.get_serializer_class().Meta.list_serializer_class
+        return served.serve(rows, self.shape, self.request)[0]
 
     def read_one(self, value):
         """The query of one record's plain values, by its identifier."""
