@@ -86,6 +86,8 @@ GRADED = {c.path for c in COLLECTIONS if c.facts.graded}
 # keys (api/pagination.py) is counted by its keys; a longer one by one query more.
 LIST = 2
 EXPORT = 1  # the dataset version
+# Lists whose plain pages are read by hand-written SQL on PostgreSQL (api/stand_queries.py).
+PAGED_BY_HAND = {"/api/v1/positions/"} if connection.vendor == "postgresql" else set()
 
 
 def test_a_list_costs_the_same_queries_for_10_or_200_rows_and_with_expand(client, many):
@@ -94,6 +96,8 @@ def test_a_list_costs_the_same_queries_for_10_or_200_rows_and_with_expand(client
         longer = client.get(path).json()["count"] >= pagination.SMALL  # counted by the database
         count = LIST + rows + longer
         expanded = count + EXPANDED_APART.get(path.split("/")[-2], 0)
+        if path in PAGED_BY_HAND:  # unexpanded: the version, then the page with its count
+            count = 2
         expected[path] = (count, count, expanded)
         measured[path] = (
             queries(client, path, page_size=10),

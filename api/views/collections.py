@@ -2,13 +2,15 @@
 
 Production and trade, which add summaries and a chart, are in statistics.py."""
 
+from django.core.paginator import Page, Paginator
 from django.db.models import F, Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.reverse import reverse
 
-from .. import filtersets, pgcopy
+from .. import filtersets, pgcopy, stand_queries
 from .. import models as m
 from .. import serializers as s
+from ..parameters import whole_number
 from ..search import NameSearchFilter, StatementSearchFilter, StrictOrderingFilter
 from ..serializers import writes as w
 from .base import Collection
@@ -154,6 +156,10 @@ class ProposalViewSet(Collection):
     lookup_value_regex = SLUG
 
 
+# The parameters of a page of stands that api/stand_queries.py reads.
+PAGED = {*stand_queries.FILTERS, "page", "page_size"}
+
+
 class PositionViewSet(Collection):
     """Each actor's stand on each proposal: participants' and observers' support, opposition or
     abstention, as a source states it; ordered by proposal (as tabled), then actor."""
@@ -174,6 +180,23 @@ class PositionViewSet(Collection):
         if "expand" in self.request.query_params:
             return queryset
         return s.PositionSerializer.Meta.list_serializer_class.read(queryset)
+
+    def plain_page(self):
+        # A plain request's page by hand-written SQL (api/stand_queries.py): one query for its
+        # codes and slugs, one for the page and the count; else None, and the filterset's way.
+        if self.request.accepted_renderer.format != "json":
+            return None
+        if (choice := stand_queries.choose(self.request.query_params, PAGED)) is None:
+            return None
+        number = whole_number(self.request, "page") or 1
+        size = self.paginator.get_page_size(self.request)
+        rows, count = stand_queries.rows(choice, size, (number - 1) * size)
+        if not rows and number > 1:
+            return None  # past the last page: the paginator's 404
+        pages = Paginator([], size)
+        pages.count = count
+        self.paginator.request, self.paginator.page = self.request, Page(rows, number, pages)
+        return self.paginator.get_paginated_response(self.get_serializer(rows, many=True).data)
 
 
 class StatementViewSet(Collection):

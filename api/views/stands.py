@@ -10,7 +10,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from .. import dataset, parameters, stands, suggest
+from .. import dataset, parameters, stand_queries, stands, suggest
 from .. import models as m
 from ..conditional import not_modified, request_etag
 from ..filtersets import PositionFilterSet
@@ -87,8 +87,15 @@ class ActorRecord(StandsOf):
     def record(self, request, *args, **kwargs):
         if unchanged := self.not_modified():
             return unchanged
-        actor = getattr(self.get_object(), self.lookup_field)
-        rows = list(PositionListSerializer.read(chosen(request, **{self.actor_filter: actor})))
+        # A plain request's stands by hand-written SQL, the actor found with its filters'
+        # codes and slugs; else the filterset's way, and a 404 for an unknown actor.
+        actor = self.record_id()
+        choice = stand_queries.choose(request.query_params, CHOOSING, **{self.actor_filter: actor})
+        if choice is not None:
+            rows = stand_queries.rows(choice)[0]
+        else:
+            actor = getattr(self.get_object(), self.lookup_field)
+            rows = list(PositionListSerializer.read(chosen(request, **{self.actor_filter: actor})))
         context = {
             **self.get_serializer_context(),
             "shape": shaped_fields(PositionSerializer, request),
@@ -174,12 +181,7 @@ class AgreementView(OpenView):
         if unchanged := not_modified(request, etag):
             return unchanged
         actors = self.actors(request.query_params.get("actors"))
-        positions = chosen(request, m.Position.objects.all())
-        if actors:  # only the proposals on which a named actor took a stand can count
-            named = Q(participant__code__in=actors) | Q(organisation__slug__in=actors)
-            taken = m.Position.objects.filter(named).values("proposal_id")
-            positions = positions.filter(proposal__in=taken)
-        results = stands.pairs(stands.read(positions), actors)
+        results = stands.pairs(self.stands(request, actors), actors)
         if "ordering" in request.query_params:
             results = self.ordered(results, request.query_params["ordering"])
         if request.accepted_renderer.format == "csv":
@@ -187,6 +189,18 @@ class AgreementView(OpenView):
         # The pairs are plain values already in PairSerializer's shape (the schema's).
         body = {"count": len(results), "method": stands.METHOD, "results": results}
         return Response(body, headers={"ETag": etag})
+
+    def stands(self, request, actors: list[str] | None) -> list[stands.Stand]:
+        """The chosen stands on the proposals on which a named actor took one (only those can
+        count): by hand-written SQL for a plain request, else the filterset's way."""
+        if (choice := stand_queries.choose(request.query_params, self.allowed)) is not None:
+            return stand_queries.stands(choice, actors)
+        positions = chosen(request, m.Position.objects.all())
+        if actors:
+            named = Q(participant__code__in=actors) | Q(organisation__slug__in=actors)
+            taken = m.Position.objects.filter(named).values("proposal_id")
+            positions = positions.filter(proposal__in=taken)
+        return stands.read(positions)
 
     def actors(self, value: str | None) -> list[str] | None:
         """Codes and slugs as the API names them; an unknown one is a 400 that names it."""
