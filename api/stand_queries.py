@@ -149,19 +149,44 @@ def rows(choice: Choice, limit: int | None = None, offset: int = 0) -> tuple[lis
     return found, total
 
 
+def actors(value: str | None) -> list[str] | None:
+    """`?actors=` as the API names them (a two-letter participant code in upper case, else an
+    observer's slug in lower case), in one query; None when it is not plain (not given, an
+    empty or unknown name, too many: the view says which) or not on PostgreSQL."""
+    using = router.db_for_read(m.Position)
+    if value is None or connections[using].vendor != "postgresql":
+        return None
+    names = list(dict.fromkeys(name.strip() for name in value.split(",")))
+    if "" in names or len(names) > MOST:
+        return None
+    codes = [name.upper() for name in names if len(name) == 2]
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT code FROM api_participant WHERE code = ANY(%s) "
+            "UNION ALL SELECT slug FROM api_organisation WHERE slug = ANY(%s)",
+            [codes, [name.lower() for name in names]],
+        )
+        known = {name for (name,) in cursor.fetchall()}
+    found = [name.upper() if name.upper() in known else name.lower() for name in names]
+    return found if set(found) <= known else None
+
+
 def stands(choice: Choice, actors: list[str] | None) -> list[Stand]:
-    """(actor, proposal, stand) of the chosen stands, on the proposals on which one of `actors`
-    (codes and slugs) took a stand when they are named, in the order `stands.read` gives."""
-    args = list(choice.args)
-    where = list(choice.where)
-    if actors:
+    """(actor, proposal, stand) of the chosen stands that can count for `actors` (codes and
+    slugs), in the order `stands.read` gives: with several, their own stands; with one, every
+    stand on the proposals it took a stand on; with none, all of them."""
+    where, args = list(choice.where), list(choice.args)
+    if actors and len(actors) > 1:
+        where.append(f"{ACTOR} = ANY(%s)")
+        args.append(actors)
+    elif actors:
         where.append(
             "x.proposal_id IN (SELECT y.proposal_id FROM api_position y "
             "LEFT JOIN api_participant ya ON ya.id = y.participant_id "
             "LEFT JOIN api_organisation yo ON yo.id = y.organisation_id "
-            "WHERE ya.code = ANY(%s) OR yo.slug = ANY(%s))"
+            "WHERE coalesce(ya.code, yo.slug) = %s)"
         )
-        args += [actors, actors]
+        args.append(actors[0])
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     with connections[choice.using].cursor() as cursor:
         cursor.execute(

@@ -204,6 +204,8 @@ class AgreementView(OpenView):
 
     def actors(self, value: str | None) -> list[str] | None:
         """Codes and slugs as the API names them; an unknown one is a 400 that names it."""
+        if (found := stand_queries.actors(value)) is not None:
+            return found
         if value is None:
             return None
         names = list(dict.fromkeys(name.strip() for name in value.split(",")))
