@@ -159,7 +159,7 @@ def _require_tables(file: Path, tables: set[str]) -> None:
 
 
 def _is_postgresql(database: dict) -> bool:
-    return database["ENGINE"] == "django.db.backends.postgresql"
+    return database["ENGINE"] in {"django.db.backends.postgresql", "kpdata.postgresql"}
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------

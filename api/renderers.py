@@ -157,7 +157,20 @@ class NDJSONRenderer(renderers.BaseRenderer):
 
 class Negotiation(DefaultContentNegotiation):
     """`?format=` or a `.format` suffix a view cannot give is a 404, as the contract says, whose
-    detail lists the formats it can give (DRF's own says only "Not found.")."""
+    detail lists the formats it can give (DRF's own says only "Not found.").
+
+    A request that names no format and accepts anything (most clients: no Accept, or `*/*`)
+    gets the view's first renderer at once, as DRF would choose it after parsing Accept."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        accept = request.META.get("HTTP_ACCEPT", "*/*")
+        if (
+            not format_suffix
+            and accept in ("*/*", renderers[0].media_type)
+            and self.settings.URL_FORMAT_OVERRIDE not in request.query_params
+        ):
+            return renderers[0], renderers[0].media_type
+        return super().select_renderer(request, renderers, format_suffix)
 
     def filter_renderers(self, renderers, format):
         found = [renderer for renderer in renderers if renderer.format == format]

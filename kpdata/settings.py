@@ -93,6 +93,9 @@ def _database(name: str, url: str) -> dict:
     if database["ENGINE"] not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
         sys.exit(f"kpdata: {name} must name PostgreSQL (postgres://...) or SQLite (sqlite:///...).")
     options = database.setdefault("OPTIONS", {})
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # Django's, with a health check that needs no round trip (kpdata/postgresql/base.py).
+        database["ENGINE"] = "kpdata.postgresql"
     if database["ENGINE"] == "django.db.backends.sqlite3":
         # One writer at a time from the first statement: optimistic locking and the history
         # triggers' writer both rely on it; wait for a busy database instead of failing.

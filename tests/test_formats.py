@@ -182,3 +182,29 @@ def test_columns_follow_the_json_field_order():
     names = [name for name, _ in columns(ProposalSerializer().fields)]
     assert names[:3] == ["slug", "url", "title"]
     assert names.index("tally_support") == names.index("positions") + 1
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [None, "*/*", "application/json", "text/csv", "application/json; indent=2", "text/*",
+     "application/x-ndjson, */*;q=0.1", "image/png"],
+)  # fmt: skip
+@pytest.mark.parametrize("query", [{}, {"format": "csv"}])
+def test_a_request_that_accepts_anything_gets_what_drf_would_choose(rf, accept, query):
+    from rest_framework.negotiation import DefaultContentNegotiation
+    from rest_framework.request import Request
+
+    from api.renderers import CSVRenderer, JSONRenderer, NDJSONRenderer, Negotiation
+
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    request = Request(rf.get("/api/v1/statements/", query, **headers))
+    renderers = [JSONRenderer(), CSVRenderer(), NDJSONRenderer()]
+
+    def chosen(negotiation):
+        try:
+            renderer, media_type = negotiation.select_renderer(request, renderers)
+        except Exception as error:
+            return type(error)
+        return type(renderer), media_type
+
+    assert chosen(Negotiation()) == chosen(DefaultContentNegotiation())
