@@ -39,8 +39,12 @@ class SharedRateThrottle(SimpleRateThrottle):
         key = self.get_cache_key(request, view)
         if key is None:
             return True
-        self.verdict = ratelimit.hit(key, self.num_requests, self.duration)
-        request._request.rate_limit = self.verdict  # for the headers (RateLimitHeaders)
+        # A request is counted once: a fast lane (api/views/lanes.py) may have counted it.
+        if getattr(request._request, "counted_as", None) == key:
+            self.verdict = request._request.rate_limit
+        else:
+            self.verdict = ratelimit.hit(key, self.num_requests, self.duration)
+            request._request.rate_limit = self.verdict  # for the headers (RateLimitHeaders)
         if not self.verdict.allowed:
             metrics.THROTTLED.labels(self.scope).inc()
         return self.verdict.allowed
@@ -66,6 +70,18 @@ class EditorThrottle(SharedRateThrottle):
         if not request.user or not request.user.is_authenticated:
             return None  # anonymous clients have their own limit
         return f"editor:{request.user.pk}"
+
+
+def count_anonymous(request) -> bool:
+    """Count an anonymous request (a Django request, with no token) as AnonThrottle counts it,
+    for a view that answers without DRF; False when it is over its limit (DRF's throttle then
+    refuses it with the same count, not counting it again)."""
+    throttle = AnonThrottle()
+    if throttle.rate is None:
+        return True
+    request.counted_as = f"anon:{client_address(request)}"
+    request.rate_limit = ratelimit.hit(request.counted_as, throttle.num_requests, throttle.duration)
+    return request.rate_limit.allowed
 
 
 class RateLimitHeaders:

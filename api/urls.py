@@ -10,6 +10,7 @@ from rest_framework.urlpatterns import format_suffix_patterns
 
 from . import registry, views
 from .renderers import CSVRenderer
+from .views import lanes
 
 # (path, ViewSet) of every collection: each one's `<Model>ViewSet` in api.views.
 COLLECTIONS = tuple((c.prefix, getattr(views, c.viewset_name)) for c in registry.COLLECTIONS)
@@ -25,7 +26,8 @@ def routes(prefix: str, viewset) -> tuple[list, list]:
         regex = str(route.pattern)
         if regex.startswith(f"^{prefix}/"):
             regex = "^" + regex.removeprefix(f"^{prefix}/")
-            under.append(re_path(regex, route.callback, route.default_args, route.name))
+            view = lanes.wrap(route.name, route.callback)
+            under.append(re_path(regex, view, route.default_args, route.name))
         else:  # `statements.csv`
             own.append(route)
     return under, own
