@@ -10,6 +10,7 @@ Under gunicorn (gunicorn.conf.py), every worker writes its figures to files in
 `PROMETHEUS_MULTIPROC_DIR`, and the exposition adds them up, whichever worker answers.
 """
 
+import functools
 import os
 
 from prometheus_client import (
@@ -58,8 +59,14 @@ THROTTLED = Counter("kpdata_throttled_requests", "Requests refused with a 429, b
 def request(route: str, method: str, status: int, seconds: float) -> None:
     """One request answered: `route` is its URL pattern's name, never its path."""
     method = method if method in METHODS else "other"  # a client may send any word
-    REQUESTS.labels(route, method, str(status)).inc()
-    DURATION.labels(route, method).observe(seconds)
+    _series(REQUESTS, route, method, str(status)).inc()
+    _series(DURATION, route, method).observe(seconds)
+
+
+@functools.lru_cache(maxsize=4096)  # routes, methods and statuses are few, and all known
+def _series(metric, *labels):
+    """A metric's series for these labels, found once (prometheus_client locks to find it)."""
+    return metric.labels(*labels)
 
 
 def kept(kind: str, hit: bool) -> None:
