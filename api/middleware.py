@@ -1,11 +1,14 @@
-"""Middleware: a request id on every answer, the admin's writes signed in the history, a
-503 while the database is down, and every request counted (`/metrics`)."""
+"""Middleware: a request id on every answer, the admin's writes signed in the history and its
+sessions, users and messages (not the API's: its clients send tokens), a 503 while the database
+is down, and every request counted (`/metrics`)."""
 
 import hmac
 import time
 
 from django.conf import settings
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpResponse, JsonResponse
 
@@ -61,6 +64,29 @@ class AdminChangesMiddleware:
             with transaction.atomic(), history.actor(f"admin:{user.get_username()}"):
                 return self.get_response(request)
         return self.get_response(request)
+
+
+class SiteSessionMiddleware(SessionMiddleware):
+    """Django's sessions, for the site's pages (the admin): the API's clients send tokens, never
+    a session's cookie, and no API answer reads or writes one."""
+
+    def process_request(self, request):
+        if not request.path_info.startswith(API):
+            super().process_request(request)
+
+    def process_response(self, request, response):
+        if not hasattr(request, "session"):
+            return response
+        return super().process_response(request, response)
+
+
+class SiteAuthenticationMiddleware(AuthenticationMiddleware):
+    """Django's logged-in user, for the site's pages: the API finds its editor by token (DRF's
+    authentication), never by session."""
+
+    def process_request(self, request):
+        if not request.path_info.startswith(API):
+            super().process_request(request)
 
 
 class SiteMessageMiddleware(MessageMiddleware):

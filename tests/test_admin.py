@@ -119,3 +119,14 @@ def test_a_good_login_before_the_limit_starts_the_count_afresh(client):
     client.logout()
     for _ in range(4):
         assert login(client, "keeper", "guess").status_code == 200
+
+
+def test_api_requests_pass_by_the_sites_session_user_and_messages(client, admin_client):
+    answer = client.get("/api/v1/")
+    assert answer.status_code == 200
+    made = {name for name in ("session", "_messages") if hasattr(answer.wsgi_request, name)}
+    assert made == set()
+    assert not answer.wsgi_request.user.is_authenticated  # DRF's, from the token: none
+    page = admin_client.get("/admin/")
+    assert page.status_code == 200 and page.wsgi_request.user.is_staff
+    assert hasattr(page.wsgi_request, "_messages") and page.wsgi_request.session.session_key
