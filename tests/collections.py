@@ -183,3 +183,7 @@ def each(having: str | None = None):
 # Queries more that an expanded list reads: stands, expanded, are models whose topics and
 # sources are prefetched apart; plain, PostgreSQL reads them with the rows (as arrays).
 EXPANDED_APART = {"positions": 2 if connection.vendor == "postgresql" else 0}
+# Lists whose plain pages are read by hand-written SQL on PostgreSQL (api/stand_queries.py): the
+# version, then the page with its count; expanded, the filterset's way finds the page's keys
+# first, one query more.
+PAGED_BY_HAND = {"positions"} if connection.vendor == "postgresql" else set()

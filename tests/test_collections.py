@@ -13,7 +13,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.collections import BY_NAME, CONTRACT, EXPANDED_APART, FACTS, NAMES, Collection, each
+from tests.collections import (
+    BY_NAME,
+    CONTRACT,
+    EXPANDED_APART,
+    FACTS,
+    NAMES,
+    PAGED_BY_HAND,
+    Collection,
+    each,
+)
 from tests.helpers import SERVER, address, problem, revalidate
 
 pytestmark = pytest.mark.django_db
@@ -339,6 +348,7 @@ def test_a_list_costs_the_same_queries_whatever_its_page_size_or_expand(client, 
         counted.append(len(captured))
     if collection.facts.expand:
         counted[-1] -= EXPANDED_APART.get(collection.name, 0)
+        counted[-1] -= collection.name in PAGED_BY_HAND  # its keys, before its rows
     assert len(set(counted)) == 1, counted
 
 
