@@ -175,21 +175,20 @@ def stands(choice: Choice, actors: list[str] | None) -> list[Stand]:
     """(actor, proposal, stand) of the chosen stands that can count for `actors` (codes and
     slugs), in the order `stands.read` gives: with several, their own stands; with one, every
     stand on the proposals it took a stand on; with none, all of them."""
-    where, args = list(choice.where), list(choice.args)
+    chosen = Choice(list(choice.where), list(choice.args), choice.using)
     if actors and len(actors) > 1:
-        where.append(f"{ACTOR} = ANY(%s)")
-        args.append(actors)
+        chosen.add(f"{ACTOR} = ANY(%s)", actors)
     elif actors:
-        where.append(
+        chosen.add(
             "x.proposal_id IN (SELECT y.proposal_id FROM api_position y "
             "LEFT JOIN api_participant ya ON ya.id = y.participant_id "
             "LEFT JOIN api_organisation yo ON yo.id = y.organisation_id "
-            "WHERE coalesce(ya.code, yo.slug) = %s)"
+            "WHERE coalesce(ya.code, yo.slug) = %s)",
+            actors[0],
         )
-        args.append(actors[0])
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
     with connections[choice.using].cursor() as cursor:
         cursor.execute(
-            f"SELECT {ACTOR}, pr.slug, x.position {JOINS} {clause} ORDER BY pr.slug, x.id", args
+            f"SELECT {ACTOR}, pr.slug, x.position {JOINS} {chosen.clause()} ORDER BY pr.slug, x.id",
+            chosen.args,
         )
         return [Stand(*row) for row in cursor.fetchall()]
