@@ -49,9 +49,9 @@ def citation(speaker, title, publisher, published_on, precision, url) -> str:
 
 def moment_sql(column: str) -> str:
     """ISO 8601 in UTC ending in Z, with six digits of microseconds when there are any, as
-    Python writes it (PostgreSQL's ISO text drops trailing zeros; DateStyle is set to ISO)."""
-    text = f"replace(({column} AT TIME ZONE 'UTC')::text, ' ', 'T')"
-    return f"rpad({text}, CASE WHEN length({text}) > 19 THEN 26 ELSE 19 END, '0') || 'Z'"
+    Python writes it, whatever the connection's DateStyle (to_char reads none)."""
+    iso = f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+    return f"replace({iso}, '.000000Z', 'Z')"
 
 
 # A day as precisely as it is known, in words (`precise`).

@@ -40,25 +40,31 @@ _PREPARED: dict[tuple, Prepared] = {}
 KEPT = 512  # keys hold shapes that clients choose: a bounded number is kept
 
 
-def rows(key: tuple, model, build, value) -> list[dict]:
+def rows(key: tuple, model, build, value, wrap=None) -> list[dict]:
     """The rows of the values() queryset of `model` that `build(value)` makes, its SQL compiled
-    once per `key` (what, besides `value`, shapes the query) and database vendor."""
+    once per `key` (what, besides `value`, shapes the query) and database vendor; with `wrap`,
+    of the query that `wrap(sql)` writes around it, with the parameters it puts before the
+    query's and the names of its columns."""
     using = router.db_for_read(model)
     found = (key, connections[using].vendor, type(value))
     if (prepared := _PREPARED.get(found)) is None:
         if len(_PREPARED) >= KEPT:
             _PREPARED.clear()
-        prepared = _PREPARED[found] = _prepare(build, STAND_INS[type(value)], key)
+        prepared = _PREPARED[found] = _prepare(build, STAND_INS[type(value)], key, wrap)
     return prepared.rows(using, value)
 
 
-def _prepare(build, stand_in, key: tuple) -> Prepared:
+def _prepare(build, stand_in, key: tuple, wrap=None) -> Prepared:
     queryset: QuerySet = build(stand_in)
     query = queryset.query
     compiler = query.get_compiler(queryset.db)
     sql, params = compiler.as_sql()
     if list(params).count(stand_in) != 1:
         raise ValueError(f"A prepared query takes its value once: {key!r}")
+    if wrap:
+        sql, before, names = wrap(sql)
+        slot = len(before) + list(params).index(stand_in)
+        return Prepared(sql, (*before, *params), slot, names, compiler, {})
     names = (*query.extra_select, *query.values_select, *query.annotation_select)
     columns = [column for column, *_ in compiler.select[: compiler.col_count]]
     return Prepared(sql, tuple(params), list(params).index(stand_in), names, compiler,

@@ -4,10 +4,11 @@ Production and trade, which add summaries and a chart, are in statistics.py."""
 
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Prefetch
+from django.urls import get_script_prefix
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.reverse import reverse
 
-from .. import filtersets, pgcopy, stand_queries
+from .. import filtersets, pgcopy, prepared, stand_queries, statement_json
 from .. import models as m
 from .. import serializers as s
 from ..parameters import whole_number
@@ -219,6 +220,17 @@ class StatementViewSet(Collection):
     def read(self, queryset):
         # Lists, exports and details read plain values: the same JSON, without a model per row.
         return s.StatementListSerializer.read(queryset, self.shape)
+
+    def detail_json(self) -> bytes | None:
+        """The plain detail as PostgreSQL writes its JSON (api/statement_json.py), one query
+        compiled once per shape and address; None when there is no such statement."""
+        params = self.request.query_params
+        base = self.request.build_absolute_uri(get_script_prefix())
+        key = ("json", params.get("fields", ""), params.get("expand", ""), base)
+        value = m.Statement._meta.pk.to_python(self.record_id())
+        wrap = statement_json.wrap(self.shape, self.request)
+        found = prepared.rows(key, m.Statement, self.read_one, value, wrap)
+        return found[0]["json"].encode() if found else None
 
     def export_blocks(self, queryset, header):
         # Unexpanded, on PostgreSQL, the database writes the rows itself (COPY).

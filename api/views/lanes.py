@@ -3,9 +3,10 @@
 A statement's detail, by random id, is what NGOs' tools and researchers ask for most, one by
 one; DRF's request, negotiation, permission and response machinery cost more than reading it.
 Its lane serves a plain request (GET or HEAD, no token, any or JSON media type, at most
-`?expand=`) with the view's own plain detail, headers and throttle; anything else (another
-parameter, a bad name, a token, a record that is not there, SQLite) goes to the DRF view, which
-answers it, errors included. tests/test_lanes.py holds the two answers equal.
+`?expand=`) with the view's headers and throttle, and its JSON as PostgreSQL writes it
+(api/statement_json.py); anything else (another parameter, a bad name, a token, a record that
+is not there, SQLite) goes to the DRF view, which answers it, errors included, from Python.
+tests/test_lanes.py and tests/test_statement_json.py hold the two answers equal.
 """
 
 import functools
@@ -43,12 +44,11 @@ def statement_detail(view):
             if detail.read_in_one_query() and count_anonymous(request):
                 try:
                     detail.check_shape()
-                    data = detail.plain_detail()
-                except (exceptions.ValidationError, exceptions.NotFound):
-                    pass  # DRF's view answers with the problem
-                else:
+                    content = detail.detail_json()
+                except exceptions.ValidationError:
+                    content = None  # DRF's view answers with the problem
+                if content is not None:  # else not found: DRF's view answers with the problem
                     headers = {"Allow": allowed, "Vary": "Accept"}
-                    content = JSONRenderer().render(data)
                     return HttpResponse(content, JSONRenderer.media_type, headers=headers)
         return view(request, *args, **kwargs)
 
