@@ -5,7 +5,8 @@ and dates, its six expanded references) cost more than reading it. Here the same
 list's plain values, `StatementListSerializer.read`) is read as `r`, each column is its SQL twin
 in the column table (api/columns.py, the COPY export's), an expanded reference is its brief
 form's twin below, and `row_to_json` writes them in the serializer's order. PostgreSQL and orjson
-write JSON alike (compact, the same escapes); tests/test_lanes.py holds the two answers equal.
+write JSON alike (compact, the same escapes); tests/test_statement_json.py and
+tests/test_lanes.py hold the two answers equal.
 """
 
 from rest_framework import serializers
@@ -55,7 +56,7 @@ def _value(field: serializers.Field, column: str) -> str:
         return f"to_char({column}, 'YYYY-MM-DD')"
     if isinstance(field, serializers.CharField | serializers.ChoiceField):
         return column  # text, and choices served as they are stored
-    # A brief form given another kind of field needs its twin here (tests/test_lanes.py).
+    # A brief form given another kind of field needs its twin here (tests/test_statement_json.py).
     raise LookupError(f"No SQL twin for {type(field).__name__} {field.field_name!r}.")
 
 
