@@ -24,16 +24,16 @@ loopback, with the same connections for the same time, sides alternating.
   and year ranges; both servers get the same sequence); nothing kept from an earlier request
   can answer them. **Warm** (in the notes): one URL asked throughout a run, as for a popular
   URL, which the API answers from what it kept for the dataset version (a list's count and
-  keys). A statement's detail, cold or warm, is one query: its plain values by a query
-  compiled once per shape (`api/prepared.py`), its topics in the same row (no version read,
-  nothing kept); a cold list of statements finds its keys with its filters, then reads its
-  rows by key alone; a plain request for stands (every filter known, every value good) is
-  read by hand-written SQL (`api/stand_queries.py`): one query for its codes and slugs, one
-  for its page and count. Each figure is the median of
-  the rounds (three by default), each round's ratio taken from its own pair of runs (the
-  sides alternate which goes first); the
-  load average at the start of each round, and anything other than a 200 (or a 304 for 5), is
-  written under the table. A pool that runs out (a URL asked twice) is flagged.
+  keys). A statement's detail, cold or warm, is one query: its JSON written by PostgreSQL
+  from its plain values (`api/statement_json.py`), by a query compiled once per shape
+  (`api/prepared.py`), its topics in the same row (no version read, nothing kept); a cold
+  list of statements finds its keys with its filters, then reads its rows by key alone; a
+  plain request for stands (every filter known, every value good) is read by hand-written SQL
+  (`api/stand_queries.py`): one query for its codes and slugs, one for its page and count.
+  Each figure is the median of the rounds (three by default), each round's ratio taken from
+  its own pair of runs (the sides alternate which goes first); the load average at the start
+  of each round, and anything other than a 200 (or a 304 for 5), is written under the table.
+  A pool that runs out (a URL asked twice) is flagged.
 - 1a: the statements of a participant on a topic, a page of 100 or 50; 1b: the same with a
   search word; 2: a statement with its 6 references expanded, by a random id.
 - 3: what a deep page costs against page 1 (cost = 1 / throughput). The deep pages are the
