@@ -220,9 +220,6 @@ def run(settings: Settings) -> tuple[list, dict]:
             server("reference", env, folder, "bench.reference:application",
                    timeout=settings.export_limit + 60) as ref,
         ):  # fmt: skip
-            workers = len(measure.workers(api.pid)), len(measure.workers(ref.pid))
-            facts["workers"] = (f"gunicorn.conf.py, {workers[0]} and {workers[1]} workers "
-                                "(API, reference), threaded, one thread each")  # fmt: skip
             facts["paths"] = {case: path for case, path in chosen.paths.items()
                               if case != "first" or path != chosen.paths["list"]}  # fmt: skip
             facts["pools"] = [(case, chosen.pools[case]) for case in drive.COLD]
@@ -241,9 +238,19 @@ def run(settings: Settings) -> tuple[list, dict]:
                 say(f"same answers? {case}: {verdict}")
             bench = drive.Bench(settings, api, ref, chosen, folder)
             tags = bench.drive()
+            facts["workers"] = _workers(api.pid, ref.pid)
             facts["rounds"] = bench.rounds
             exports = bench.exports()
             return collect(bench, exports, tags), facts
+
+
+def _workers(*masters: int) -> str:
+    """Each server's workers, and the request threads the load started in each (gunicorn's
+    threaded workers start them as requests wait, up to gunicorn.conf.py's `threads`)."""
+    found = [measure.workers(master) for master in masters]
+    threads = [max((measure.threads(pid) or 1) - 1 for pid in pids) for pids in found]
+    return (f"gunicorn.conf.py, {len(found[0])} and {len(found[1])} workers (API, reference), "
+            f"threaded: {threads[0]} and {threads[1]} request threads a worker")  # fmt: skip
 
 
 def main() -> int:

@@ -132,6 +132,11 @@ def cpu_ticks(pid: int) -> int | None:
     return stat[11] + stat[12] if stat else None  # utime + stime
 
 
+def threads(pid: int) -> int | None:
+    stat = _stat(pid)
+    return stat[17] if stat else None  # num_threads
+
+
 def resident_kib(pid: int) -> tuple[int, int] | None:
     """(VmRSS, VmHWM) of a process in KiB: its resident memory now, and at its peak."""
     try:
