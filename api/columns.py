@@ -85,6 +85,11 @@ class Column:
     own: bool = False  # the statement's own field: a list may be ordered by it
     plain: bool = False  # never starts like a spreadsheet formula: COPY need not guard it
 
+    @property
+    def prefix(self) -> str:
+        """Where a reference's brief form is read from: `speaker` in `speaker__slug`."""
+        return self.reads[0].partition("__")[0]
+
 
 def converter(field):
     """`field.to_representation` for the values a database returns, without its per-value
@@ -136,16 +141,16 @@ def brief(serializer: serializers.BaseSerializer, prefix: str, request) -> Calla
     when the row references nothing (its identifier, the first field, is null)."""
     getters = []
     for name, field in serializer.fields.items():
-        column = _brief_column(field, prefix)
+        column = brief_column(field, prefix)
         if isinstance(field, serializers.HyperlinkedIdentityField):  # its address
-            base = request.build_absolute_uri(listing(field.view_name.replace("-detail", "-list")))
+            base = link_base(field, request)
             getters.append((name, lambda row, base=base, c=column: f"{base}{row[c]}/"))
         else:
             convert = converter(field) or (lambda value: value)
             getters.append(
                 (name, lambda row, c=column, f=convert: None if row[c] is None else f(row[c]))
             )
-    identifier = _brief_column(next(iter(serializer.fields.values())), prefix)
+    identifier = brief_column(next(iter(serializer.fields.values())), prefix)
     return lambda row: (
         None if row[identifier] is None else {name: get(row) for name, get in getters}
     )
@@ -153,10 +158,10 @@ def brief(serializer: serializers.BaseSerializer, prefix: str, request) -> Calla
 
 def brief_reads(serializer: serializers.BaseSerializer, prefix: str) -> tuple[str, ...]:
     """What a row reads to serve a brief form: its fields under `<prefix>__`."""
-    return tuple(_brief_column(field, prefix) for field in serializer.fields.values())
+    return tuple(brief_column(field, prefix) for field in serializer.fields.values())
 
 
-def _brief_column(field, prefix: str) -> str:
+def brief_column(field, prefix: str) -> str:
     """The value a brief form's field is read from (an address, from the record's identifier)."""
     if isinstance(field, serializers.HyperlinkedIdentityField):
         return f"{prefix}__{field.lookup_field}"
@@ -173,8 +178,19 @@ def listing(route: str) -> str:
     return _listing(route, get_script_prefix())
 
 
+def list_address(route: str, request) -> str:
+    """A list's address as the request reaches it, by its route's name: its records' addresses
+    are this and their identifiers."""
+    return request.build_absolute_uri(listing(route))
+
+
+def link_base(field: serializers.HyperlinkedIdentityField, request) -> str:
+    """What a brief form's link is its record's identifier appended to: the list's address."""
+    return list_address(field.view_name.replace("-detail", "-list"), request)
+
+
 def _url(field, rows, request):
-    base = request.build_absolute_uri(listing("v1:statement-list"))
+    base = list_address("v1:statement-list", request)
     return lambda row: f"{base}{row['id']}/"
 
 
@@ -250,7 +266,7 @@ def reads(fields) -> tuple[str, ...]:
     for name, field in fields.items():
         found += STATEMENT[name].reads
         if isinstance(field, serializers.BaseSerializer):
-            found += brief_reads(field, STATEMENT[name].reads[0].partition("__")[0])
+            found += brief_reads(field, STATEMENT[name].prefix)
     return tuple(dict.fromkeys(found))
 
 

@@ -105,7 +105,6 @@ def blocks(queryset, names: list[str], format: str, base: str, bom: bool) -> Ite
     query = connection.ops.compose_sql(query, params)  # COPY takes no parameters: bound here
     with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL statement_timeout = {TIMEOUT_MS}")
-        cursor.execute("SET LOCAL DateStyle = 'ISO'")
         if format == "csv":
             yield ((BOM if bom else "") + ",".join(names) + "\r\n").encode()
             yield from _crlf(_copy(cursor, query))

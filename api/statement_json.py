@@ -11,7 +11,7 @@ tests/test_lanes.py hold the two answers equal.
 
 from rest_framework import serializers
 
-from .columns import STATEMENT, TOPICS, listing, moment_sql
+from .columns import STATEMENT, TOPICS, brief_column, link_base, list_address, moment_sql
 
 
 def select(shape: dict, request) -> tuple[str, tuple[str, ...]]:
@@ -21,12 +21,12 @@ def select(shape: dict, request) -> tuple[str, tuple[str, ...]]:
     for name, field in shape.items():
         column = STATEMENT[name]
         if isinstance(field, serializers.BaseSerializer):
-            sql, links = brief(field, column.reads[0].partition("__")[0], request)
+            sql, links = brief(field, column.prefix, request)
             addresses += links
         else:
             sql = column.sql.format(topics=f"r.{TOPICS}")
             if "%s" in sql:  # the statement's own address
-                addresses.append(request.build_absolute_uri(listing("v1:statement-list")))
+                addresses.append(list_address("v1:statement-list", request))
         values.append(f'{sql} AS "{name}"')
     return ", ".join(values), tuple(addresses)
 
@@ -36,15 +36,15 @@ def brief(serializer: serializers.BaseSerializer, prefix: str, request) -> tuple
     values, null when it references nothing; and the addresses its `%s` stand for."""
     values, addresses = [], []
     for name, field in serializer.fields.items():
+        column = f"r.{brief_column(field, prefix)}"
         if isinstance(field, serializers.HyperlinkedIdentityField):
-            route = listing(field.view_name.replace("-detail", "-list"))
-            addresses.append(request.build_absolute_uri(route))
-            sql = f"%s || r.{prefix}__{field.lookup_field} || '/'"
+            addresses.append(link_base(field, request))
+            sql = f"%s || {column} || '/'"
         else:
-            sql = _value(field, f"r.{prefix}__{field.source}")
+            sql = _value(field, column)
         values.append(f'{sql} AS "{name}"')
-    identifier = next(iter(serializer.fields.values())).source
-    found = f"r.{prefix}__{identifier} IS NOT NULL"
+    identifier = brief_column(next(iter(serializer.fields.values())), prefix)
+    found = f"r.{identifier} IS NOT NULL"
     return f"(SELECT row_to_json(b) FROM (SELECT {', '.join(values)}) b WHERE {found})", addresses
 
 

@@ -4,6 +4,7 @@ The table covers every field, and the three write the same bytes for every awkwa
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 
 from api import columns, pgcopy
 from api import models as m
@@ -61,6 +62,21 @@ def test_the_column_table_writes_the_same_bytes_as_the_detail_serializer(
 @pytest.mark.parametrize("params", PARAMS)
 def test_the_sql_twins_write_the_same_bytes_as_the_python(client, monkeypatch, awkward, params):
     assert export(client, params) == by_columns(client, monkeypatch, params)
+
+
+@pytest.mark.postgresql
+def test_the_sql_twins_read_no_date_style(client, monkeypatch, awkward):
+    """Dates and moments are to_char's: COPY writes them the same whatever the connection's
+    DateStyle, and needs no SET first. (Python's path reads moments as ISO text: it is asked
+    first, with the connection's own DateStyle.)"""
+    expected = [by_columns(client, monkeypatch, params) for params in PARAMS]
+    with connection.cursor() as cursor:
+        cursor.execute("SET DateStyle = 'SQL, DMY'")
+    try:
+        assert [export(client, params) for params in PARAMS] == expected
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET DateStyle")
 
 
 SHAPES = [
